@@ -1,0 +1,308 @@
+package io.discovery.client;
+
+import io.discovery.client.spi.RegistryBackend;
+import io.discovery.client.spi.RegistryBackendFactory;
+import io.discovery.client.time.Scheduler;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers this process's instances in a registry and serves cached views of other services.
+ *
+ * <pre>{@code
+ * try (var discovery = DiscoveryClient.create("etcd://127.0.0.1:2379")) {
+ *   discovery.register("orders", "10.1.2.3:8888");
+ *   ServiceView payments = discovery.service("payments");
+ * }
+ * }</pre>
+ *
+ * <p>Neither {@link #create} nor {@link #register} waits for the registry: a service starts while its
+ * registry is down and registers as soon as it is back. A JVM shutdown hook (one per client, see
+ * {@link Builder#withoutShutdownHook()}) deregisters every open registration; {@link #close()} does
+ * the same and removes the hook.
+ */
+public final class DiscoveryClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DiscoveryClient.class);
+
+  /** The environment variable read when no registry URI is given. */
+  public static final String REGISTRY_ENV = "DISCOVERY_REGISTRY";
+
+  private final ClientSettings settings;
+  private final boolean ownsScheduler;
+  private final Map<String, ManagedRegistration> registrations = new ConcurrentHashMap<>();
+  private final Map<String, WatchedServiceView> views = new ConcurrentHashMap<>();
+  private final Thread shutdownHook;
+  private final Object closeLock = new Object();
+  private volatile boolean closed;
+
+  private DiscoveryClient(ClientSettings settings, boolean ownsScheduler, boolean installHook) {
+    this.settings = settings;
+    this.ownsScheduler = ownsScheduler;
+    if (installHook) {
+      shutdownHook = new Thread(this::closeOnShutdown, "discovery-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } else {
+      shutdownHook = null;
+    }
+  }
+
+  /** A client for the registry named by the {@value #REGISTRY_ENV} environment variable. */
+  public static DiscoveryClient create() {
+    return builder().build();
+  }
+
+  /**
+   * A client for {@code registryUri} with default settings: {@code etcd://host:2379[,host:2379][/prefix]},
+   * {@code memory:} (in this JVM), or a scheme of another backend module on the classpath.
+   */
+  public static DiscoveryClient create(String registryUri) {
+    return builder().registry(registryUri).build();
+  }
+
+  /** A builder for a client with non-default settings. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers {@code service} at {@code hostPort} (e.g. "10.1.2.3:8888") with the default id
+   * {@code <service>-<host>-<port>}. Returns at once; the client registers in the background.
+   */
+  public Registration register(String service, String hostPort) {
+    return register(ServiceInstance.of(service, hostPort));
+  }
+
+  /**
+   * Registers {@code instance} and keeps it registered until the returned registration or this
+   * client is closed. Returns at once; see {@link Registration#awaitRegistered(Duration)}.
+   *
+   * @throws IllegalStateException if this client already registered an instance with the same
+   *     service and id, or is closed
+   */
+  public Registration register(ServiceInstance instance) {
+    Objects.requireNonNull(instance, "instance");
+    String key = instance.service() + "/" + instance.id();
+    ManagedRegistration registration;
+    synchronized (closeLock) {
+      checkOpen();
+      registration = new ManagedRegistration(instance, settings, closedOne -> registrations.remove(key, closedOne));
+      ManagedRegistration existing = registrations.putIfAbsent(key, registration);
+      if (existing != null) {
+        throw new IllegalStateException("instance '" + instance.id() + "' of '" + instance.service()
+            + "' is already registered by this client; close that Registration first or give this one another id");
+      }
+    }
+    registration.start();
+    return registration;
+  }
+
+  /**
+   * The cached view of {@code service}. The first call for a service starts its watch and waits for
+   * the first snapshot up to the initial load timeout (default 5 s); if the registry does not answer
+   * in time, the view starts empty and stale and fills in when it does. Later calls return at once.
+   */
+  public ServiceView service(String service) {
+    ServiceInstance.checkServiceName(service);
+    WatchedServiceView view;
+    boolean created;
+    synchronized (closeLock) {
+      checkOpen();
+      WatchedServiceView existing = views.get(service);
+      created = existing == null;
+      view = created ? new WatchedServiceView(service, settings) : existing;
+      if (created) {
+        views.put(service, view);
+      }
+    }
+    if (created) {
+      view.start();
+    }
+    if (!view.awaitLoaded(settings.initialLoadTimeout()) && created) {
+      log.warn("no answer from the registry about '{}' within {}; the view starts empty and fills in when it answers",
+          service, settings.initialLoadTimeout());
+    }
+    return view;
+  }
+
+  /** The registrations this client holds open. */
+  public List<Registration> registrations() {
+    return List.copyOf(registrations.values());
+  }
+
+  /**
+   * Stops heartbeats, deregisters every open registration (waiting at most the shutdown timeout,
+   * default 5 s), stops watches and threads, and removes the shutdown hook. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook is running or about to: it closes this client too
+      }
+    }
+    closeNow();
+  }
+
+  private void closeOnShutdown() {
+    log.info("JVM shutting down: deregistering {} instance(s)", registrations.size());
+    closeNow();
+  }
+
+  private void closeNow() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+    for (ManagedRegistration registration : new ArrayList<>(registrations.values())) {
+      registration.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+    views.values().forEach(WatchedServiceView::close);
+    if (ownsScheduler) {
+      settings.scheduler().close();
+    }
+    settings.backend().close();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this DiscoveryClient is closed; create a new one");
+    }
+  }
+
+  /** Settings of a {@link DiscoveryClient}; every one has a default. */
+  public static final class Builder {
+    private String registry;
+    private RegistryBackend backend;
+    private Scheduler scheduler;
+    private Duration ttl = Duration.ofSeconds(10);
+    private Duration initialBackoff = Duration.ofMillis(200);
+    private Duration maxBackoff = Duration.ofSeconds(5);
+    private Duration shutdownTimeout = Duration.ofSeconds(5);
+    private Duration initialLoadTimeout = Duration.ofSeconds(5);
+    private boolean shutdownHook = true;
+
+    private Builder() {
+    }
+
+    /** Registry URI; defaults to the {@value DiscoveryClient#REGISTRY_ENV} environment variable. */
+    public Builder registry(String registryUri) {
+      this.registry = registryUri;
+      return this;
+    }
+
+    /** Uses {@code backend} instead of one made from a URI; the client closes it. */
+    public Builder backend(RegistryBackend backend) {
+      this.backend = backend;
+      return this;
+    }
+
+    /** Time to live of a registration that stops renewing, at least 1 s (default 10 s); renewals run at about a third of it. */
+    public Builder ttl(Duration ttl) {
+      if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("invalid ttl " + ttl + ": expected at least 1 second");
+      }
+      this.ttl = ttl;
+      return this;
+    }
+
+    /** Backoff between retries against an unreachable registry: from {@code initial} doubling up to {@code max} (default 200 ms to 5 s), jittered. */
+    public Builder retryBackoff(Duration initial, Duration max) {
+      new Backoff(initial, max);
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** How long closing (and the shutdown hook) waits for deregistration at most (default 5 s). */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = requireNonNegative(timeout, "shutdown timeout");
+      return this;
+    }
+
+    /** How long the first {@link DiscoveryClient#service} call for a service waits for the registry (default 5 s). */
+    public Builder initialLoadTimeout(Duration timeout) {
+      this.initialLoadTimeout = requireNonNegative(timeout, "initial load timeout");
+      return this;
+    }
+
+    /** Do not install the JVM shutdown hook; the caller closes the client itself. */
+    public Builder withoutShutdownHook() {
+      this.shutdownHook = false;
+      return this;
+    }
+
+    /** Runs background work and reads time on {@code scheduler} (e.g. a {@code ManualScheduler} in tests); the caller closes it. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The client; connects lazily, so this does not wait for the registry. */
+    public DiscoveryClient build() {
+      boolean ownsScheduler = scheduler == null;
+      Scheduler sched = ownsScheduler ? Scheduler.threads("discovery-scheduler", 2) : scheduler;
+      RegistryBackend be;
+      try {
+        be = backend != null ? backend : backendFor(registry != null ? registry : System.getenv(REGISTRY_ENV), sched);
+      } catch (RuntimeException e) {
+        if (ownsScheduler) {
+          sched.close();
+        }
+        throw e;
+      }
+      ClientSettings settings = new ClientSettings(be, sched, ttl, new Backoff(initialBackoff, maxBackoff),
+          shutdownTimeout, initialLoadTimeout);
+      return new DiscoveryClient(settings, ownsScheduler, shutdownHook);
+    }
+
+    private static Duration requireNonNegative(Duration d, String what) {
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("invalid " + what + " " + d + ": expected zero or more");
+      }
+      return d;
+    }
+
+    private static RegistryBackend backendFor(String registryUri, Scheduler scheduler) {
+      if (registryUri == null || registryUri.isBlank()) {
+        throw new IllegalArgumentException("no registry URI given and " + REGISTRY_ENV
+            + " is not set: pass one, e.g. etcd://127.0.0.1:2379 or memory:");
+      }
+      String text = registryUri.trim();
+      if (text.equals("memory:") || text.equals("memory")) {
+        text = "memory://default";
+      }
+      URI uri;
+      try {
+        uri = new URI(text);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("invalid registry URI '" + registryUri + "': " + e.getReason());
+      }
+      Map<String, RegistryBackendFactory> factories = new TreeMap<>();
+      for (RegistryBackendFactory factory : ServiceLoader.load(RegistryBackendFactory.class, DiscoveryClient.class.getClassLoader())) {
+        factories.putIfAbsent(factory.scheme(), factory);
+      }
+      String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+      RegistryBackendFactory factory = scheme == null ? null : factories.get(scheme);
+      if (factory == null) {
+        throw new IllegalArgumentException("invalid registry URI '" + registryUri + "': no backend for scheme '"
+            + scheme + "' on the classpath; available: " + String.join(", ", factories.keySet()));
+      }
+      return factory.create(uri, scheduler);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package io.discovery.client;
+
+import io.discovery.client.spi.Lease;
+import io.discovery.client.spi.LeaseLostException;
+import io.discovery.client.time.ScheduledTask;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one instance registered: registers with backoff, renews at about ttl/3, registers again when
+ * the lease is lost. Every backend call for this registration holds {@link #io}, and each checks
+ * {@link #closed} under it, so that once {@link #close} has deregistered, no attempt already in flight
+ * can bring the instance back.
+ */
+final class ManagedRegistration implements Registration {
+  private static final Logger log = LoggerFactory.getLogger(ManagedRegistration.class);
+
+  private final ServiceInstance instance;
+  private final ClientSettings settings;
+  private final Consumer<ManagedRegistration> onClosed;
+  private final ReentrantLock io = new ReentrantLock();
+  private final Object monitor = new Object();
+
+  /** Guarded by {@link #io}. */
+  private Lease lease;
+  /** Guarded by {@link #io}. */
+  private int failures;
+  /** Guarded by {@link #monitor}. */
+  private ScheduledTask next;
+  private volatile boolean closed;
+  private volatile RegistrationState state = RegistrationState.REGISTERING;
+
+  ManagedRegistration(ServiceInstance instance, ClientSettings settings, Consumer<ManagedRegistration> onClosed) {
+    this.instance = instance;
+    this.settings = settings;
+    this.onClosed = onClosed;
+  }
+
+  void start() {
+    scheduleNext(this::register, Duration.ZERO);
+  }
+
+  @Override
+  public ServiceInstance instance() {
+    return instance;
+  }
+
+  @Override
+  public RegistrationState state() {
+    return state;
+  }
+
+  @Override
+  public boolean awaitRegistered(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (monitor) {
+      while (state != RegistrationState.REGISTERED) {
+        long left = deadline - System.nanoTime();
+        if (state == RegistrationState.CLOSED || left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(monitor, left);
+      }
+      return true;
+    }
+  }
+
+  private void register() {
+    io.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      try {
+        lease = settings.backend().register(instance, settings.ttl());
+      } catch (RuntimeException e) {
+        retryLater(this::register, settings.backoff().max(), "could not register " + describe(), e);
+        return;
+      }
+      failures = 0;
+      if (closed) {
+        // close() gave up waiting for this call; it must not leave the instance behind.
+        deregisterQuietly();
+        return;
+      }
+      transition(RegistrationState.REGISTERED, null);
+      scheduleNext(this::renew, settings.heartbeatDelay());
+    } finally {
+      io.unlock();
+    }
+  }
+
+  private void renew() {
+    io.lock();
+    try {
+      if (closed || lease == null) {
+        return;
+      }
+      try {
+        settings.backend().renew(lease);
+      } catch (LeaseLostException e) {
+        lease = null;
+        transition(RegistrationState.RETRYING, "lease of " + describe() + " lost (" + e.getMessage() + "); registering again");
+        scheduleNext(this::register, Duration.ZERO);
+        return;
+      } catch (RuntimeException e) {
+        // Renew at least once per heartbeat interval so that the lease outlives a short outage.
+        retryLater(this::renew, settings.heartbeatDelay(), "could not renew " + describe(), e);
+        return;
+      }
+      failures = 0;
+      transition(RegistrationState.REGISTERED, null);
+      scheduleNext(this::renew, settings.heartbeatDelay());
+    } finally {
+      io.unlock();
+    }
+  }
+
+  /** Schedules {@code task} after the next backoff delay; the caller holds {@link #io}. */
+  private void retryLater(Runnable task, Duration maxDelay, String what, RuntimeException e) {
+    Duration delay = min(settings.backoff().delay(failures++), maxDelay);
+    transition(RegistrationState.RETRYING, what + ": " + e.getMessage() + "; retrying with backoff");
+    log.debug("next attempt for {} in {}", describe(), delay);
+    scheduleNext(task, delay);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private void scheduleNext(Runnable task, Duration delay) {
+    synchronized (monitor) {
+      if (!closed) {
+        next = settings.scheduler().schedule(task, delay);
+      }
+    }
+  }
+
+  private void transition(RegistrationState to, String reason) {
+    RegistrationState from;
+    synchronized (monitor) {
+      from = state;
+      if (from == to || from == RegistrationState.CLOSED) {
+        return;
+      }
+      state = to;
+      monitor.notifyAll();
+    }
+    if (to == RegistrationState.REGISTERED) {
+      log.info("{} {}", from == RegistrationState.REGISTERING ? "registered" : "registered again:", describe());
+    } else if (to == RegistrationState.RETRYING) {
+      log.warn("{}", reason);
+    }
+  }
+
+  private void deregisterQuietly() {
+    if (lease == null) {
+      return;
+    }
+    try {
+      settings.backend().deregister(lease);
+    } catch (RuntimeException e) {
+      log.warn("could not deregister {}: {}; the registry drops it after its TTL of {}",
+          describe(), e.getMessage(), settings.ttl());
+    }
+    lease = null;
+  }
+
+  /**
+   * Stops the heartbeat, deregisters, and refuses any later attempt, waiting at most
+   * {@code timeout} for a backend call already in flight.
+   */
+  void close(Duration timeout) {
+    synchronized (monitor) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (next != null) {
+        next.cancel();
+      }
+    }
+    boolean locked = false;
+    try {
+      locked = io.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (locked) {
+      try {
+        if (lease != null) {
+          deregisterQuietly();
+          log.info("deregistered {}", describe());
+        }
+      } finally {
+        io.unlock();
+      }
+    } else {
+      log.warn("a registry call for {} is still running after {}; it deregisters when it ends", describe(), timeout);
+    }
+    synchronized (monitor) {
+      state = RegistrationState.CLOSED;
+      monitor.notifyAll();
+    }
+    onClosed.accept(this);
+  }
+
+  @Override
+  public void close() {
+    close(settings.shutdownTimeout());
+  }
+
+  private String describe() {
+    return "'" + instance.service() + "' instance '" + instance.id() + "' at " + instance.hostPort();
+  }
+
+  @Override
+  public String toString() {
+    return "Registration{" + instance.service() + "/" + instance.id() + " " + state + "}";
+  }
+}

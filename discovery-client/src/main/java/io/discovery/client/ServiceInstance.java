@@ -1,0 +1,273 @@
+package io.discovery.client;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One network endpoint of a service, as registered in and read from a registry. Immutable and
+ * validated at construction: a bad value raises {@link IllegalArgumentException} naming it.
+ *
+ * @param service  service name: 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit
+ * @param id       instance id, unique within the service: 1 to 200 printable characters, no '/' or space
+ * @param host     hostname, IPv4 address or IPv6 address (without brackets)
+ * @param port     TCP port, 1 to 65535
+ * @param secure   whether callers should use TLS
+ * @param metadata free-form string pairs, copied and kept sorted by key
+ * @param weight   relative share of traffic for weighted policies, 1 to 1,000,000 (default 1)
+ * @param zone     availability zone, or {@code null} when unknown
+ */
+public record ServiceInstance(
+    String service,
+    String id,
+    String host,
+    int port,
+    boolean secure,
+    Map<String, String> metadata,
+    int weight,
+    String zone) {
+
+  private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+  private static final Pattern INSTANCE_ID = Pattern.compile("[\\x21-\\x2E\\x30-\\x7E]{1,200}");
+  private static final Pattern HOSTNAME =
+      Pattern.compile("(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+  private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
+
+  /** Largest allowed {@link #weight()}. */
+  public static final int MAX_WEIGHT = 1_000_000;
+
+  public ServiceInstance {
+    service = checkServiceName(service);
+    if (id == null || !INSTANCE_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("invalid instance id '" + id
+          + "': expected 1 to 200 printable ASCII characters without '/' or spaces");
+    }
+    host = checkHost(host);
+    checkPort(port, host + ":" + port);
+    if (weight < 1 || weight > MAX_WEIGHT) {
+      throw new IllegalArgumentException(
+          "invalid weight " + weight + " of instance '" + id + "': expected 1 to " + MAX_WEIGHT);
+    }
+    if (zone != null && zone.isBlank()) {
+      zone = null;
+    }
+    TreeMap<String, String> copy = new TreeMap<>();
+    if (metadata != null) {
+      metadata.forEach((k, v) -> {
+        if (k == null || v == null) {
+          throw new IllegalArgumentException("invalid metadata of instance '" + id
+              + "': keys and values must not be null, got " + k + "=" + v);
+        }
+        copy.put(k, v);
+      });
+    }
+    metadata = java.util.Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * An instance of {@code service} at {@code hostPort} ("10.1.2.3:8888", "host:80", "[::1]:9000") with
+   * the default id {@code <service>-<host>-<port>}, weight 1, no zone, no metadata.
+   */
+  public static ServiceInstance of(String service, String hostPort) {
+    return builder(service, hostPort).build();
+  }
+
+  /** A builder for an instance of {@code service} at {@code hostPort}; see {@link #of}. */
+  public static Builder builder(String service, String hostPort) {
+    return new Builder(service, hostPort);
+  }
+
+  /** A builder starting from this instance's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder(service, host, port);
+    b.id = id;
+    b.secure = secure;
+    b.metadata.putAll(metadata);
+    b.weight = weight;
+    b.zone = zone;
+    return b;
+  }
+
+  /** {@code host:port}, with brackets around an IPv6 host. */
+  public String hostPort() {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** The id an instance gets when none is given: {@code <service>-<host>-<port>}. */
+  static String defaultId(String service, String host, int port) {
+    return service + "-" + host.replace(':', '_').replace('%', '_') + "-" + port;
+  }
+
+  static String checkServiceName(String service) {
+    if (service == null || !SERVICE_NAME.matcher(service).matches()) {
+      throw new IllegalArgumentException("invalid service name '" + service
+          + "': expected 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    return service;
+  }
+
+  private static String checkHost(String host) {
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("invalid host '" + host + "': expected a hostname, IPv4 or [IPv6]");
+    }
+    if (host.indexOf(':') >= 0) {
+      if (!IPV6.matcher(host).matches() || !validIpv6(host)) {
+        throw new IllegalArgumentException("invalid host '" + host + "': not a valid IPv6 address");
+      }
+      return host;
+    }
+    if (DIGITS_AND_DOTS.matcher(host).matches()) {
+      if (!validIpv4(host)) {
+        throw new IllegalArgumentException("invalid host '" + host
+            + "': expected a hostname, IPv4 (four numbers 0-255 separated by dots) or [IPv6]");
+      }
+      return host;
+    }
+    if (!HOSTNAME.matcher(host).matches()) {
+      throw new IllegalArgumentException("invalid host '" + host + "': expected a hostname"
+          + " (letters, digits and '-' in dot-separated labels of at most 63), IPv4 or [IPv6]");
+    }
+    return host;
+  }
+
+  private static void checkPort(int port, String where) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("invalid port " + port + " in '" + where + "': expected 1 to 65535");
+    }
+  }
+
+  private static boolean validIpv4(String host) {
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean validIpv6(String host) {
+    String address = host.contains("%") ? host.substring(0, host.indexOf('%')) : host;
+    int doubleColon = address.indexOf("::");
+    if (doubleColon >= 0 && address.indexOf("::", doubleColon + 1) >= 0) {
+      return false;
+    }
+    String[] groups = address.split(":", -1);
+    int count = 0;
+    for (int i = 0; i < groups.length; i++) {
+      String g = groups[i];
+      if (g.isEmpty()) {
+        continue;
+      }
+      if (g.contains(".")) {
+        if (i != groups.length - 1 || !validIpv4(g)) {
+          return false;
+        }
+        count += 2;
+      } else if (g.length() > 4) {
+        return false;
+      } else {
+        count++;
+      }
+    }
+    return doubleColon >= 0 ? count < 8 : count == 8;
+  }
+
+  /** Builder of {@link ServiceInstance}; validation happens in {@link #build()}. */
+  public static final class Builder {
+    private final String service;
+    private final String host;
+    private final int port;
+    private String id;
+    private boolean secure;
+    private final Map<String, String> metadata = new TreeMap<>();
+    private int weight = 1;
+    private String zone;
+
+    private Builder(String service, String hostPort) {
+      this.service = checkServiceName(service);
+      if (hostPort == null || hostPort.isBlank()) {
+        throw new IllegalArgumentException("invalid address '" + hostPort + "' of service '" + service
+            + "': expected host:port, e.g. 10.1.2.3:8080 or [::1]:8080");
+      }
+      String h;
+      String p;
+      if (hostPort.startsWith("[")) {
+        int close = hostPort.indexOf(']');
+        if (close < 0 || close + 1 >= hostPort.length() || hostPort.charAt(close + 1) != ':') {
+          throw missingPort(service, hostPort);
+        }
+        h = hostPort.substring(1, close);
+        p = hostPort.substring(close + 2);
+      } else {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0 || hostPort.indexOf(':') != colon) {
+          throw missingPort(service, hostPort);
+        }
+        h = hostPort.substring(0, colon);
+        p = hostPort.substring(colon + 1);
+      }
+      int parsed;
+      try {
+        parsed = Integer.parseInt(p);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("invalid port '" + p + "' in '" + hostPort + "': expected 1 to 65535");
+      }
+      checkPort(parsed, hostPort);
+      this.host = checkHost(h);
+      this.port = parsed;
+    }
+
+    private Builder(String service, String host, int port) {
+      this.service = service;
+      this.host = host;
+      this.port = port;
+    }
+
+    private static IllegalArgumentException missingPort(String service, String hostPort) {
+      return new IllegalArgumentException("invalid address '" + hostPort + "' of service '" + service
+          + "': expected host:port with a port 1 to 65535, e.g. 10.1.2.3:8080 or [::1]:8080");
+    }
+
+    /** Instance id; defaults to {@code <service>-<host>-<port>}. */
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /** Marks the instance as serving TLS. */
+    public Builder secure() {
+      this.secure = true;
+      return this;
+    }
+
+    /** Adds one metadata pair. */
+    public Builder metadata(String key, String value) {
+      metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Relative traffic share, 1 to {@value ServiceInstance#MAX_WEIGHT}. */
+    public Builder weight(int weight) {
+      this.weight = weight;
+      return this;
+    }
+
+    /** Availability zone, e.g. "eu-west-1a". */
+    public Builder zone(String zone) {
+      this.zone = zone;
+      return this;
+    }
+
+    /** The validated instance. */
+    public ServiceInstance build() {
+      return new ServiceInstance(service, id != null ? id : defaultId(service, host, port),
+          host, port, secure, metadata, weight, zone);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package io.discovery.client;
+
+import io.discovery.client.spi.WatchHandle;
+import io.discovery.client.spi.WatchListener;
+import io.discovery.client.time.ScheduledTask;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ServiceView} kept current by a backend watch. When the watch fails, the last snapshot is
+ * kept and marked stale, and a new watch starts after a backoff delay, resuming from the last
+ * snapshot's revision.
+ */
+final class WatchedServiceView implements ServiceView {
+  private static final Logger log = LoggerFactory.getLogger(WatchedServiceView.class);
+  private static final Comparator<ServiceInstance> BY_ID = Comparator.comparing(ServiceInstance::id);
+
+  private final String service;
+  private final ClientSettings settings;
+  private final CopyOnWriteArrayList<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch loaded = new CountDownLatch(1);
+  private volatile Snapshot snapshot;
+
+  /** Guarded by this: the watch in use; callbacks from any older one are ignored. */
+  private int generation;
+  private WatchHandle handle;
+  private ScheduledTask retry;
+  private int failures;
+  private boolean closed;
+
+  WatchedServiceView(String service, ClientSettings settings) {
+    this.service = service;
+    this.settings = settings;
+    this.snapshot = new Snapshot(service, List.of(), 0, settings.scheduler().clock().instant(), true);
+  }
+
+  @Override
+  public String service() {
+    return service;
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  @Override
+  public AutoCloseable subscribe(Consumer<Snapshot> listener) {
+    synchronized (this) {
+      listeners.add(listener);
+      listener.accept(snapshot);
+    }
+    return () -> listeners.remove(listener);
+  }
+
+  /** Starts the first watch. */
+  void start() {
+    startWatch();
+  }
+
+  /** Waits up to {@code timeout} for the first snapshot; returns whether it arrived. */
+  boolean awaitLoaded(Duration timeout) {
+    try {
+      return loaded.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void startWatch() {
+    int watchGeneration;
+    Snapshot resumeFrom;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      watchGeneration = ++generation;
+      resumeFrom = snapshot.revision() > 0 ? snapshot : null;
+    }
+    WatchHandle started;
+    try {
+      started = settings.backend().watch(service, resumeFrom, new Listener(watchGeneration));
+    } catch (RuntimeException e) {
+      failed(watchGeneration, e);
+      return;
+    }
+    boolean stop;
+    synchronized (this) {
+      stop = closed || generation != watchGeneration;
+      if (!stop) {
+        handle = started;
+      }
+    }
+    if (stop) {
+      started.close();
+    }
+  }
+
+  private void received(int watchGeneration, List<ServiceInstance> instances, long revision) {
+    List<ServiceInstance> sorted = new ArrayList<>(instances);
+    sorted.sort(BY_ID);
+    boolean wasStale;
+    synchronized (this) {
+      if (closed || generation != watchGeneration) {
+        return;
+      }
+      wasStale = snapshot.stale() && loaded.getCount() == 0;
+      failures = 0;
+      publish(new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false));
+    }
+    loaded.countDown();
+    if (wasStale) {
+      log.info("view of '{}' is current again ({} instances)", service, sorted.size());
+    }
+  }
+
+  private void failed(int watchGeneration, Throwable error) {
+    Duration delay;
+    boolean firstFailure;
+    synchronized (this) {
+      if (closed || generation != watchGeneration) {
+        return;
+      }
+      handle = null;
+      firstFailure = !snapshot.stale();
+      publish(snapshot.asStale());
+      delay = settings.backoff().delay(failures++);
+      retry = settings.scheduler().schedule(this::startWatch, delay);
+    }
+    if (firstFailure) {
+      log.warn("watch of '{}' failed: {}; serving the last {} instances as stale and watching again with backoff",
+          service, error.toString(), snapshot.instances().size());
+    } else {
+      log.debug("watch of '{}' failed again: {}; next attempt in {}", service, error, delay);
+    }
+  }
+
+  /** Caller holds this, so that listeners see snapshots in order. */
+  private void publish(Snapshot next) {
+    if (next == snapshot) {
+      return;
+    }
+    snapshot = next;
+    for (Consumer<Snapshot> listener : listeners) {
+      try {
+        listener.accept(next);
+      } catch (RuntimeException e) {
+        log.warn("listener of the '{}' view failed on a new snapshot", service, e);
+      }
+    }
+  }
+
+  void close() {
+    WatchHandle toClose;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = handle;
+      handle = null;
+      if (retry != null) {
+        retry.cancel();
+      }
+    }
+    if (toClose != null) {
+      toClose.close();
+    }
+  }
+
+  private final class Listener implements WatchListener {
+    private final int watchGeneration;
+
+    Listener(int watchGeneration) {
+      this.watchGeneration = watchGeneration;
+    }
+
+    @Override
+    public void onInstances(List<ServiceInstance> instances, long revision) {
+      received(watchGeneration, instances, revision);
+    }
+
+    @Override
+    public void onFailure(Throwable error) {
+      failed(watchGeneration, error);
+    }
+  }
+}

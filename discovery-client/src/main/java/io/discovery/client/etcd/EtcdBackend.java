@@ -1,0 +1,187 @@
+package io.discovery.client.etcd;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.discovery.client.RegistryUnavailableException;
+import io.discovery.client.ServiceInstance;
+import io.discovery.client.Snapshot;
+import io.discovery.client.spi.InstanceCodec;
+import io.discovery.client.spi.Lease;
+import io.discovery.client.spi.LeaseLostException;
+import io.discovery.client.spi.RegistryBackend;
+import io.discovery.client.spi.WatchHandle;
+import io.discovery.client.spi.WatchListener;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * etcd v3 backend. An instance is the key {@code <prefix>/<service>/<id>} holding the instance's
+ * JSON ({@link InstanceCodec}), attached to a lease of the registration's TTL; the heartbeat is a
+ * lease keepalive; deregistering revokes the lease, which deletes the key. Views list the service's
+ * prefix, then watch it from the next revision.
+ */
+public final class EtcdBackend implements RegistryBackend {
+  private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
+
+  private final EtcdGateway gateway;
+  private final String prefix;
+  private final ExecutorService watchThreads;
+  private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+  private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  EtcdBackend(EtcdGateway gateway, String prefix) {
+    this.gateway = gateway;
+    this.prefix = prefix;
+    AtomicInteger n = new AtomicInteger();
+    this.watchThreads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "discovery-etcd-watch-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The key an instance is stored under. */
+  String key(ServiceInstance instance) {
+    return servicePrefix(instance.service()) + instance.id();
+  }
+
+  String servicePrefix(String service) {
+    return prefix + "/" + service + "/";
+  }
+
+  @Override
+  public Lease register(ServiceInstance instance, Duration ttl) {
+    ObjectNode grant = EtcdGateway.JSON.createObjectNode()
+        .put("TTL", Long.toString(Math.max(1, (ttl.toMillis() + 999) / 1000)));
+    EtcdGateway.Reply granted = gateway.post("/v3/lease/grant", grant);
+    if (!granted.ok() || EtcdGateway.int64(granted.body(), "ID") == 0) {
+      throw new RegistryUnavailableException("etcd refused a lease for " + instance.id() + ": " + granted.error());
+    }
+    String leaseId = granted.body().path("ID").asText();
+    ObjectNode put = EtcdGateway.JSON.createObjectNode()
+        .put("key", EtcdGateway.base64(key(instance)))
+        .put("value", EtcdGateway.base64(InstanceCodec.toJson(instance)))
+        .put("lease", leaseId);
+    EtcdGateway.Reply written;
+    try {
+      written = gateway.post("/v3/kv/put", put);
+    } catch (RegistryUnavailableException e) {
+      revokeQuietly(leaseId);
+      throw e;
+    }
+    if (!written.ok()) {
+      revokeQuietly(leaseId);
+      throw new RegistryUnavailableException("etcd refused to write " + key(instance) + ": " + written.error());
+    }
+    return new Lease(instance, leaseId);
+  }
+
+  /**
+   * Keeps the lease alive, then checks that the key is still there: a keepalive answer without a TTL
+   * means the lease expired or was revoked, a missing key means someone deleted it.
+   */
+  @Override
+  public void renew(Lease lease) {
+    EtcdGateway.Reply reply = gateway.post("/v3/lease/keepalive", EtcdGateway.JSON.createObjectNode().put("ID", lease.id()));
+    if (reply.status() == 404) {
+      throw new LeaseLostException("etcd lease " + lease.id() + " not found");
+    }
+    if (!reply.ok()) {
+      throw new RegistryUnavailableException("etcd keepalive of lease " + lease.id() + " failed: " + reply.error());
+    }
+    JsonNode result = reply.body().has("result") ? reply.body().get("result") : reply.body();
+    if (EtcdGateway.int64(result, "TTL") <= 0) {
+      throw new LeaseLostException("etcd lease " + lease.id() + " expired or was revoked");
+    }
+    ObjectNode range = EtcdGateway.JSON.createObjectNode()
+        .put("key", EtcdGateway.base64(key(lease.instance())))
+        .put("count_only", true);
+    EtcdGateway.Reply found = gateway.post("/v3/kv/range", range);
+    if (!found.ok()) {
+      throw new RegistryUnavailableException("etcd read of " + key(lease.instance()) + " failed: " + found.error());
+    }
+    if (EtcdGateway.int64(found.body(), "count") == 0) {
+      revokeQuietly(lease.id());
+      throw new LeaseLostException("key " + key(lease.instance()) + " was deleted");
+    }
+  }
+
+  @Override
+  public void deregister(Lease lease) {
+    EtcdGateway.Reply reply = gateway.post("/v3/lease/revoke", EtcdGateway.JSON.createObjectNode().put("ID", lease.id()));
+    if (!reply.ok() && reply.status() != 404) {
+      throw new RegistryUnavailableException("etcd revoke of lease " + lease.id() + " failed: " + reply.error());
+    }
+  }
+
+  private void revokeQuietly(String leaseId) {
+    try {
+      gateway.post("/v3/lease/revoke", EtcdGateway.JSON.createObjectNode().put("ID", leaseId));
+    } catch (RuntimeException e) {
+      log.debug("could not revoke etcd lease {}; it expires by itself", leaseId, e);
+    }
+  }
+
+  @Override
+  public WatchHandle watch(String service, Snapshot resumeFrom, WatchListener listener) {
+    if (closed) {
+      throw new IllegalStateException("etcd backend is closed");
+    }
+    EtcdWatch watch = new EtcdWatch(this, service, resumeFrom, listener);
+    watches.add(watch);
+    watchThreads.execute(() -> {
+      try {
+        watch.run();
+      } finally {
+        watches.remove(watch);
+      }
+    });
+    return watch::close;
+  }
+
+  EtcdGateway gateway() {
+    return gateway;
+  }
+
+  /**
+   * The instance stored under {@code key} with {@code value}, or null after logging (once per key and
+   * revision) when the key or value is malformed.
+   */
+  ServiceInstance decode(String service, String key, String value, long modRevision) {
+    String id = key.substring(servicePrefix(service).length());
+    try {
+      if (id.isEmpty() || id.contains("/")) {
+        throw new IllegalArgumentException("key is not <prefix>/<service>/<id>");
+      }
+      ServiceInstance instance = InstanceCodec.fromJson(value);
+      if (!instance.service().equals(service) || !instance.id().equals(id)) {
+        throw new IllegalArgumentException("value names '" + instance.service() + "/" + instance.id()
+            + "', the key '" + service + "/" + id + "'");
+      }
+      return instance;
+    } catch (IllegalArgumentException e) {
+      if (reportedMalformed.size() > 10_000) {
+        reportedMalformed.clear();
+      }
+      if (reportedMalformed.add(key + "@" + modRevision)) {
+        log.warn("skipping malformed etcd entry {} (revision {}): {}", key, modRevision, e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    watches.forEach(EtcdWatch::close);
+    watchThreads.shutdownNow();
+    gateway.close();
+  }
+}

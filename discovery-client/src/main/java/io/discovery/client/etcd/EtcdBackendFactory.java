@@ -1,0 +1,45 @@
+package io.discovery.client.etcd;
+
+import io.discovery.client.spi.RegistryBackend;
+import io.discovery.client.spi.RegistryBackendFactory;
+import io.discovery.client.time.Scheduler;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.HttpUrl;
+
+/**
+ * {@code etcd://host:port[,host:port...][/prefix]}: etcd's v3 JSON gateway over HTTP; the key prefix
+ * defaults to {@code /services}.
+ */
+public final class EtcdBackendFactory implements RegistryBackendFactory {
+  /** The key prefix used when the URI has no path. */
+  public static final String DEFAULT_PREFIX = "/services";
+
+  @Override
+  public String scheme() {
+    return "etcd";
+  }
+
+  @Override
+  public RegistryBackend create(URI uri, Scheduler scheduler) {
+    String authority = uri.getRawAuthority();
+    if (authority == null || authority.isBlank()) {
+      throw new IllegalArgumentException("invalid etcd URI '" + uri + "': expected etcd://host:port[,host:port][/prefix]");
+    }
+    List<HttpUrl> endpoints = new ArrayList<>();
+    for (String hostPort : authority.split(",")) {
+      HttpUrl url = HttpUrl.parse("http://" + hostPort.trim());
+      if (url == null || hostPort.isBlank() || !hostPort.contains(":")) {
+        throw new IllegalArgumentException("invalid etcd endpoint '" + hostPort + "' in '" + uri
+            + "': expected host:port, e.g. 127.0.0.1:2379");
+      }
+      endpoints.add(url);
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return new EtcdBackend(new EtcdGateway(endpoints), path.isEmpty() ? DEFAULT_PREFIX : path);
+  }
+}

@@ -1,0 +1,132 @@
+package io.discovery.client.etcd;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.discovery.client.RegistryUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Calls etcd's v3 JSON gateway (etcd 3.4+): every call is a POST of a JSON body to {@code /v3/...}.
+ * Tries the endpoints in turn when one cannot be reached. Quirks it absorbs (see
+ * https://etcd.io/docs/v3.4/dev-guide/api_grpc_gateway/): keys and values are base64; 64-bit
+ * integers travel as JSON strings; fields holding their default value are omitted.
+ */
+final class EtcdGateway {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json");
+
+  private final List<HttpUrl> endpoints;
+  private final OkHttpClient unary;
+  private final OkHttpClient streaming;
+  private final AtomicInteger current = new AtomicInteger();
+
+  EtcdGateway(List<HttpUrl> endpoints) {
+    this.endpoints = List.copyOf(endpoints);
+    this.unary = new OkHttpClient.Builder()
+        .connectTimeout(2, TimeUnit.SECONDS)
+        .readTimeout(5, TimeUnit.SECONDS)
+        .callTimeout(5, TimeUnit.SECONDS)
+        .retryOnConnectionFailure(false)
+        .build();
+    this.streaming = unary.newBuilder().readTimeout(0, TimeUnit.SECONDS).callTimeout(0, TimeUnit.SECONDS).build();
+  }
+
+  /** An etcd answer: HTTP status and parsed body. */
+  record Reply(int status, JsonNode body) {
+    boolean ok() {
+      return status / 100 == 2 && !body.has("error");
+    }
+
+    String error() {
+      return body.path("message").asText(body.path("error").asText("HTTP " + status));
+    }
+  }
+
+  /** POSTs {@code body} to {@code path}; throws {@link RegistryUnavailableException} if no endpoint answers, or answers 5xx. */
+  Reply post(String path, ObjectNode body) {
+    IOException last = null;
+    for (int tries = 0; tries < endpoints.size(); tries++) {
+      HttpUrl endpoint = endpoint();
+      try (Response response = unary.newCall(request(endpoint, path, body)).execute()) {
+        String text = response.body().string();
+        JsonNode json = text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
+        if (response.code() >= 500 && response.code() != 501) {
+          throw new RegistryUnavailableException("etcd at " + endpoint + " answered " + path + " with HTTP "
+              + response.code() + ": " + json.path("message").asText(text));
+        }
+        return new Reply(response.code(), json);
+      } catch (IOException e) {
+        last = e;
+        rotate(endpoint);
+      }
+    }
+    throw new RegistryUnavailableException("etcd unreachable at " + endpoints + ": " + last, last);
+  }
+
+  /** Starts a streaming POST (a watch) on the current endpoint; the caller reads and closes the response. */
+  Call stream(String path, ObjectNode body) {
+    return streaming.newCall(request(endpoint(), path, body));
+  }
+
+  /** Moves to the next endpoint after {@code failed} could not be reached. */
+  void rotate(HttpUrl failed) {
+    int i = current.get();
+    if (endpoints.get(Math.floorMod(i, endpoints.size())).equals(failed)) {
+      current.compareAndSet(i, i + 1);
+    }
+  }
+
+  HttpUrl endpoint() {
+    return endpoints.get(Math.floorMod(current.get(), endpoints.size()));
+  }
+
+  List<HttpUrl> endpoints() {
+    return endpoints;
+  }
+
+  private static Request request(HttpUrl endpoint, String path, ObjectNode body) {
+    return new Request.Builder()
+        .url(endpoint.newBuilder().encodedPath(path).build())
+        .post(RequestBody.create(body.toString(), JSON_TYPE))
+        .build();
+  }
+
+  void close() {
+    unary.dispatcher().cancelAll();
+    streaming.dispatcher().cancelAll();
+    unary.connectionPool().evictAll();
+  }
+
+  static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String fromBase64(String text) {
+    return new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
+  }
+
+  /** A 64-bit integer field, sent as a string by the gateway and absent when 0. */
+  static long int64(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isMissingNode() || value.isNull() ? 0 : Long.parseLong(value.asText());
+  }
+
+  /** The end of a prefix range: the prefix with its last byte plus one. */
+  static String rangeEnd(String prefix) {
+    char last = prefix.charAt(prefix.length() - 1);
+    return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+  }
+}

@@ -1,0 +1,173 @@
+package io.discovery.client.etcd;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.discovery.client.RegistryUnavailableException;
+import io.discovery.client.ServiceInstance;
+import io.discovery.client.Snapshot;
+import io.discovery.client.spi.WatchListener;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import okhttp3.Call;
+import okhttp3.Response;
+
+/**
+ * One watch of a service's prefix: list it (or resume from a snapshot's revision), then stream
+ * changes from the next revision and deliver the whole list after each batch of events. If etcd
+ * compacted the revision to start from, list again and watch from there, so no change is missed.
+ * Ends with one {@link WatchListener#onFailure} when the stream breaks.
+ */
+final class EtcdWatch {
+  private final EtcdBackend backend;
+  private final String service;
+  private final WatchListener listener;
+  private final String keyPrefix;
+  private final Map<String, ServiceInstance> byKey = new LinkedHashMap<>();
+  private long revision;
+  /** Whether the listener has seen {@link #byKey} as it is; false while resuming from an old snapshot. */
+  private boolean delivered;
+  private volatile boolean closed;
+  private volatile Call call;
+
+  EtcdWatch(EtcdBackend backend, String service, Snapshot resumeFrom, WatchListener listener) {
+    this.backend = backend;
+    this.service = service;
+    this.listener = listener;
+    this.keyPrefix = backend.servicePrefix(service);
+    if (resumeFrom != null && resumeFrom.revision() > 0) {
+      resumeFrom.instances().forEach(i -> byKey.put(backend.key(i), i));
+      revision = resumeFrom.revision();
+    }
+  }
+
+  void run() {
+    try {
+      if (revision == 0) {
+        list();
+      }
+      while (!closed) {
+        if (!stream()) {
+          list();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!closed) {
+        listener.onFailure(e instanceof RegistryUnavailableException ? e
+            : new RegistryUnavailableException("etcd watch of '" + service + "' failed: " + e, e));
+      }
+    }
+  }
+
+  /** Reads the whole prefix and delivers it. */
+  private void list() {
+    ObjectNode range = EtcdGateway.JSON.createObjectNode()
+        .put("key", EtcdGateway.base64(keyPrefix))
+        .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(keyPrefix)));
+    EtcdGateway.Reply reply = backend.gateway().post("/v3/kv/range", range);
+    if (!reply.ok()) {
+      throw new RegistryUnavailableException("etcd list of '" + keyPrefix + "' failed: " + reply.error());
+    }
+    byKey.clear();
+    for (JsonNode kv : reply.body().path("kvs")) {
+      put(kv);
+    }
+    revision = EtcdGateway.int64(reply.body().path("header"), "revision");
+    deliver();
+  }
+
+  /**
+   * Streams events from {@code revision + 1} until the stream ends or breaks (an exception).
+   *
+   * @return false if etcd compacted that revision away and the caller must list again
+   */
+  private boolean stream() throws IOException {
+    ObjectNode create = EtcdGateway.JSON.createObjectNode();
+    create.putObject("create_request")
+        .put("key", EtcdGateway.base64(keyPrefix))
+        .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(keyPrefix)))
+        .put("start_revision", Long.toString(revision + 1));
+    Call started = backend.gateway().stream("/v3/watch", create);
+    call = started;
+    if (closed) {
+      started.cancel();
+      return true;
+    }
+    try (Response response = started.execute()) {
+      if (!response.isSuccessful()) {
+        throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' answered HTTP " + response.code());
+      }
+      BufferedReader lines = new BufferedReader(new InputStreamReader(response.body().byteStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode message = EtcdGateway.JSON.readTree(line);
+        if (message.has("error")) {
+          throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' failed: " + message.get("error"));
+        }
+        JsonNode result = message.path("result");
+        if (EtcdGateway.int64(result, "compact_revision") > 0) {
+          return false;
+        }
+        if (result.path("canceled").asBoolean(false)) {
+          throw new RegistryUnavailableException("etcd canceled the watch of '" + keyPrefix + "': "
+              + result.path("cancel_reason").asText("no reason given"));
+        }
+        if (result.path("created").asBoolean(false) && !delivered) {
+          deliver();
+        }
+        JsonNode events = result.path("events");
+        if (events.isEmpty()) {
+          continue;
+        }
+        for (JsonNode event : events) {
+          if ("DELETE".equals(event.path("type").asText())) {
+            byKey.remove(EtcdGateway.fromBase64(event.path("kv").path("key").asText()));
+          } else {
+            put(event.path("kv"));
+          }
+        }
+        revision = Math.max(revision, EtcdGateway.int64(result.path("header"), "revision"));
+        deliver();
+      }
+    } finally {
+      call = null;
+    }
+    if (closed) {
+      return true;
+    }
+    throw new RegistryUnavailableException("etcd closed the watch stream of '" + keyPrefix + "'");
+  }
+
+  private void put(JsonNode kv) {
+    String key = EtcdGateway.fromBase64(kv.path("key").asText());
+    String value = EtcdGateway.fromBase64(kv.path("value").asText(""));
+    ServiceInstance instance = backend.decode(service, key, value, EtcdGateway.int64(kv, "mod_revision"));
+    if (instance == null) {
+      byKey.remove(key);
+    } else {
+      byKey.put(key, instance);
+    }
+  }
+
+  private void deliver() {
+    delivered = true;
+    if (!closed) {
+      listener.onInstances(new ArrayList<>(byKey.values()), revision);
+    }
+  }
+
+  void close() {
+    closed = true;
+    Call c = call;
+    if (c != null) {
+      c.cancel();
+    }
+  }
+}

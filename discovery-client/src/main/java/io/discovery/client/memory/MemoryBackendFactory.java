@@ -1,0 +1,23 @@
+package io.discovery.client.memory;
+
+import io.discovery.client.spi.RegistryBackend;
+import io.discovery.client.spi.RegistryBackendFactory;
+import io.discovery.client.time.Scheduler;
+import java.net.URI;
+
+/** {@code memory://<name>}: a {@link MemoryRegistry} shared by the clients of this JVM that use the same name. */
+public final class MemoryBackendFactory implements RegistryBackendFactory {
+  @Override
+  public String scheme() {
+    return "memory";
+  }
+
+  @Override
+  public RegistryBackend create(URI uri, Scheduler scheduler) {
+    String name = uri.getAuthority() != null ? uri.getAuthority() : uri.getSchemeSpecificPart();
+    if (name == null || name.isBlank() || name.equals("//")) {
+      name = "default";
+    }
+    return MemoryRegistry.named(name).backend(scheduler);
+  }
+}

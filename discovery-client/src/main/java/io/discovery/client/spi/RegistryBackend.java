@@ -1,0 +1,39 @@
+package io.discovery.client.spi;
+
+import io.discovery.client.ServiceInstance;
+import io.discovery.client.Snapshot;
+import java.time.Duration;
+
+/**
+ * What a registry must do for a {@code DiscoveryClient}. Calls may block on the network; the client
+ * makes them from its own scheduler threads and owns retries, backoff and heartbeat cadence, so a
+ * backend makes one attempt per call and reports failure by exception.
+ *
+ * <p>Failures: {@link io.discovery.client.RegistryUnavailableException} when the registry cannot be
+ * reached or fails; {@link LeaseLostException} when it no longer holds a lease.
+ */
+public interface RegistryBackend extends AutoCloseable {
+
+  /** Registers {@code instance} so that it vanishes unless renewed within {@code ttl}. */
+  Lease register(ServiceInstance instance, Duration ttl);
+
+  /** Keeps {@code lease} alive for another TTL; throws {@link LeaseLostException} if it is gone. */
+  void renew(Lease lease);
+
+  /** Removes the instance of {@code lease} now; succeeds if it is already gone. */
+  void deregister(Lease lease);
+
+  /**
+   * Starts watching {@code service}: the listener gets the whole instance list first and after
+   * every change, until the watch fails (then {@link WatchListener#onFailure} is called once and the
+   * watch is over) or the handle is closed. Must not block on the network.
+   *
+   * @param resumeFrom the last snapshot an earlier watch delivered, or null; a backend that can
+   *     resume from its revision must not lose changes made since
+   */
+  WatchHandle watch(String service, Snapshot resumeFrom, WatchListener listener);
+
+  /** Releases connections and threads; does not deregister anything. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,14 @@
+package io.discovery.client.spi;
+
+import io.discovery.client.ServiceInstance;
+import java.util.List;
+
+/** Receives what a {@link RegistryBackend#watch} sees. */
+public interface WatchListener {
+
+  /** The complete, current instance list of the service at registry revision {@code revision}. */
+  void onInstances(List<ServiceInstance> instances, long revision);
+
+  /** The watch ended because of {@code error}; no more calls follow. */
+  void onFailure(Throwable error);
+}

@@ -1,0 +1,29 @@
+package io.discovery.client.time;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Where a client runs its background work (heartbeats, retries, re-watches) and reads the time.
+ * Injectable so that tests run on {@link ManualScheduler}'s fake time instead of sleeping.
+ */
+public interface Scheduler extends AutoCloseable {
+
+  /** Runs {@code task} once after {@code delay}. */
+  ScheduledTask schedule(Runnable task, Duration delay);
+
+  /** The clock that matches this scheduler's notion of time. */
+  Clock clock();
+
+  /** Stops running tasks; tasks already running may finish. Idempotent. */
+  @Override
+  void close();
+
+  /**
+   * A scheduler on {@code threads} daemon threads named {@code <namePrefix>-N}, on the system clock.
+   * Closing it stops the threads.
+   */
+  static Scheduler threads(String namePrefix, int threads) {
+    return new ThreadScheduler(namePrefix, threads);
+  }
+}
