@@ -178,6 +178,11 @@ public final class DiscoveryClient implements AutoCloseable {
     settings.backend().close();
   }
 
+  /** The installed shutdown hook, or null; for tests. */
+  Thread shutdownHook() {
+    return shutdownHook;
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this DiscoveryClient is closed; create a new one");

@@ -1,0 +1,71 @@
+package io.discovery.client;
+
+import io.discovery.client.spi.Lease;
+import io.discovery.client.spi.RegistryBackend;
+import io.discovery.client.spi.WatchHandle;
+import io.discovery.client.spi.WatchListener;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Delegates to a real backend, counting calls; can hold register calls at a gate to expose races. */
+final class RecordingBackend implements RegistryBackend {
+  final RegistryBackend delegate;
+  final AtomicInteger registers = new AtomicInteger();
+  final AtomicInteger renewals = new AtomicInteger();
+  final AtomicInteger deregisters = new AtomicInteger();
+  volatile CountDownLatch registerEntered;
+  volatile CountDownLatch registerGate;
+
+  RecordingBackend(RegistryBackend delegate) {
+    this.delegate = delegate;
+  }
+
+  /** The next register call signals {@code entered} once inside, then waits until {@code gate} opens. */
+  void holdNextRegister(CountDownLatch entered, CountDownLatch gate) {
+    this.registerEntered = entered;
+    this.registerGate = gate;
+  }
+
+  @Override
+  public Lease register(ServiceInstance instance, Duration ttl) {
+    registers.incrementAndGet();
+    CountDownLatch gate = registerGate;
+    if (gate != null) {
+      registerGate = null;
+      registerEntered.countDown();
+      try {
+        if (!gate.await(10, TimeUnit.SECONDS)) {
+          throw new AssertionError("register gate never opened");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    return delegate.register(instance, ttl);
+  }
+
+  @Override
+  public void renew(Lease lease) {
+    renewals.incrementAndGet();
+    delegate.renew(lease);
+  }
+
+  @Override
+  public void deregister(Lease lease) {
+    deregisters.incrementAndGet();
+    delegate.deregister(lease);
+  }
+
+  @Override
+  public WatchHandle watch(String service, io.discovery.client.Snapshot resumeFrom, WatchListener listener) {
+    return delegate.watch(service, resumeFrom, listener);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
