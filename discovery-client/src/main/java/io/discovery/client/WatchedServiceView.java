@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ServiceView} kept current by a backend watch. When the watch fails, the last snapshot is
- * kept and marked stale, and a new watch starts after a backoff delay, resuming from the last
- * snapshot's revision.
+ * kept and marked stale, and a new watch starts after a backoff delay.
  */
 final class WatchedServiceView implements ServiceView {
   private static final Logger log = LoggerFactory.getLogger(WatchedServiceView.class);
@@ -78,17 +77,15 @@ final class WatchedServiceView implements ServiceView {
 
   private void startWatch() {
     int watchGeneration;
-    Snapshot resumeFrom;
     synchronized (this) {
       if (closed) {
         return;
       }
       watchGeneration = ++generation;
-      resumeFrom = snapshot.revision() > 0 ? snapshot : null;
     }
     WatchHandle started;
     try {
-      started = settings.backend().watch(service, resumeFrom, new Listener(watchGeneration));
+      started = settings.backend().watch(service, new Listener(watchGeneration));
     } catch (RuntimeException e) {
       failed(watchGeneration, e);
       return;

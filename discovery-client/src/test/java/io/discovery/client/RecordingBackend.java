@@ -60,8 +60,8 @@ final class RecordingBackend implements RegistryBackend {
   }
 
   @Override
-  public WatchHandle watch(String service, io.discovery.client.Snapshot resumeFrom, WatchListener listener) {
-    return delegate.watch(service, resumeFrom, listener);
+  public WatchHandle watch(String service, WatchListener listener) {
+    return delegate.watch(service, listener);
   }
 
   @Override

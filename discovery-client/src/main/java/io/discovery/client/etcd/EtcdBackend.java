@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
-import io.discovery.client.Snapshot;
 import io.discovery.client.spi.InstanceCodec;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
@@ -130,11 +129,11 @@ public final class EtcdBackend implements RegistryBackend {
   }
 
   @Override
-  public WatchHandle watch(String service, Snapshot resumeFrom, WatchListener listener) {
+  public WatchHandle watch(String service, WatchListener listener) {
     if (closed) {
       throw new IllegalStateException("etcd backend is closed");
     }
-    EtcdWatch watch = new EtcdWatch(this, service, resumeFrom, listener);
+    EtcdWatch watch = new EtcdWatch(this, service, listener);
     watches.add(watch);
     watchThreads.execute(() -> {
       try {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
-import io.discovery.client.Snapshot;
 import io.discovery.client.spi.WatchListener;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,10 +16,11 @@ import okhttp3.Call;
 import okhttp3.Response;
 
 /**
- * One watch of a service's prefix: list it (or resume from a snapshot's revision), then stream
- * changes from the next revision and deliver the whole list after each batch of events. If etcd
- * compacted the revision to start from, list again and watch from there, so no change is missed.
- * Ends with one {@link WatchListener#onFailure} when the stream breaks.
+ * One watch of a service's prefix: list it, then stream changes from the list's revision + 1 and
+ * deliver the whole list after each batch of events, so no change between the two is missed. If
+ * etcd compacted that revision away meanwhile, list again and watch from there. Ends with one
+ * {@link WatchListener#onFailure} when the stream breaks; the view then starts a new watch, which
+ * lists again.
  */
 final class EtcdWatch {
   private final EtcdBackend backend;
@@ -29,32 +29,21 @@ final class EtcdWatch {
   private final String keyPrefix;
   private final Map<String, ServiceInstance> byKey = new LinkedHashMap<>();
   private long revision;
-  /** Whether the listener has seen {@link #byKey} as it is; false while resuming from an old snapshot. */
-  private boolean delivered;
   private volatile boolean closed;
   private volatile Call call;
 
-  EtcdWatch(EtcdBackend backend, String service, Snapshot resumeFrom, WatchListener listener) {
+  EtcdWatch(EtcdBackend backend, String service, WatchListener listener) {
     this.backend = backend;
     this.service = service;
     this.listener = listener;
     this.keyPrefix = backend.servicePrefix(service);
-    if (resumeFrom != null && resumeFrom.revision() > 0) {
-      resumeFrom.instances().forEach(i -> byKey.put(backend.key(i), i));
-      revision = resumeFrom.revision();
-    }
   }
 
   void run() {
     try {
-      if (revision == 0) {
+      do {
         list();
-      }
-      while (!closed) {
-        if (!stream()) {
-          list();
-        }
-      }
+      } while (!closed && !stream());
     } catch (IOException | RuntimeException e) {
       if (!closed) {
         listener.onFailure(e instanceof RegistryUnavailableException ? e
@@ -119,9 +108,6 @@ final class EtcdWatch {
           throw new RegistryUnavailableException("etcd canceled the watch of '" + keyPrefix + "': "
               + result.path("cancel_reason").asText("no reason given"));
         }
-        if (result.path("created").asBoolean(false) && !delivered) {
-          deliver();
-        }
         JsonNode events = result.path("events");
         if (events.isEmpty()) {
           continue;
@@ -157,7 +143,6 @@ final class EtcdWatch {
   }
 
   private void deliver() {
-    delivered = true;
     if (!closed) {
       listener.onInstances(new ArrayList<>(byKey.values()), revision);
     }

@@ -1,7 +1,6 @@
 package io.discovery.client.memory;
 
 import io.discovery.client.ServiceInstance;
-import io.discovery.client.Snapshot;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
@@ -35,7 +34,7 @@ public final class MemoryBackend implements RegistryBackend {
   }
 
   @Override
-  public WatchHandle watch(String service, Snapshot resumeFrom, WatchListener listener) {
+  public WatchHandle watch(String service, WatchListener listener) {
     return registry.watch(service, listener);
   }
 

@@ -1,7 +1,6 @@
 package io.discovery.client.spi;
 
 import io.discovery.client.ServiceInstance;
-import io.discovery.client.Snapshot;
 import java.time.Duration;
 
 /**
@@ -26,12 +25,10 @@ public interface RegistryBackend extends AutoCloseable {
   /**
    * Starts watching {@code service}: the listener gets the whole instance list first and after
    * every change, until the watch fails (then {@link WatchListener#onFailure} is called once and the
-   * watch is over) or the handle is closed. Must not block on the network.
-   *
-   * @param resumeFrom the last snapshot an earlier watch delivered, or null; a backend that can
-   *     resume from its revision must not lose changes made since
+   * watch is over) or the handle is closed. No change may be lost between the first list and the
+   * changes after it. Must not block on the network.
    */
-  WatchHandle watch(String service, Snapshot resumeFrom, WatchListener listener);
+  WatchHandle watch(String service, WatchListener listener);
 
   /** Releases connections and threads; does not deregister anything. Idempotent. */
   @Override

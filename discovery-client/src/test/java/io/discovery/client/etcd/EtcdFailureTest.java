@@ -1,0 +1,185 @@
+package io.discovery.client.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.discovery.client.DiscoveryClient;
+import io.discovery.client.Registration;
+import io.discovery.client.RegistrationState;
+import io.discovery.client.ServiceInstance;
+import io.discovery.client.ServiceView;
+import io.discovery.client.time.ManualScheduler;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The etcd backend against a scripted gateway, for failures a real etcd can't easily be made to show. */
+class EtcdFailureTest {
+  private static final ServiceInstance A = ServiceInstance.of("payments", "10.0.0.1:80");
+  private static final ServiceInstance B = ServiceInstance.of("payments", "10.0.0.2:80");
+  private static final ServiceInstance C = ServiceInstance.of("payments", "10.0.0.3:80");
+
+  private final ScriptedEtcd etcd = new ScriptedEtcd();
+  private final ManualScheduler time = new ManualScheduler();
+  private DiscoveryClient client;
+
+  @AfterEach
+  void close() {
+    if (client != null) {
+      client.close();
+    }
+    etcd.close();
+  }
+
+  private DiscoveryClient manualClient() {
+    client = DiscoveryClient.builder().registry(etcd.uri()).scheduler(time).withoutShutdownHook().build();
+    return client;
+  }
+
+  private DiscoveryClient threadedClient() {
+    client = DiscoveryClient.builder().registry(etcd.uri())
+        .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+        .withoutShutdownHook().build();
+    return client;
+  }
+
+  @Test
+  void serverErrorsAtRegisterMeanRetryingUntilEtcdAnswers() {
+    etcd.then("/v3/lease/grant", 503, "{\"error\":\"etcdserver: leader changed\",\"code\":14}")
+        .then("/v3/lease/grant", 500, "{\"error\":\"boom\",\"code\":13}");
+    Registration registration = manualClient().register(A);
+
+    time.runDue();
+    assertThat(registration.state()).isEqualTo(RegistrationState.RETRYING);
+    time.advance(time.nextDelay());
+    assertThat(registration.state()).isEqualTo(RegistrationState.RETRYING);
+    time.advance(time.nextDelay());
+
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+    assertThat(etcd.paths()).containsExactly("/v3/lease/grant", "/v3/lease/grant", "/v3/lease/grant", "/v3/kv/put");
+    assertThat(etcd.calls("/v3/kv/put").get(0).body().path("lease").asText()).isEqualTo("7000000001");
+  }
+
+  @Test
+  void aKeepaliveAnswerWithoutTtlMeansTheLeaseIsLostAndTheClientRegistersAgain() {
+    Registration registration = manualClient().register(A);
+    time.runDue();
+    etcd.then("/v3/lease/keepalive", 200, "{\"result\":{\"header\":{\"revision\":\"9\"},\"ID\":\"7000000001\"}}");
+
+    time.advance(time.nextDelay());
+
+    assertThat(etcd.paths()).containsExactly("/v3/lease/grant", "/v3/kv/put", "/v3/lease/keepalive", "/v3/lease/grant", "/v3/kv/put");
+    assertThat(etcd.calls("/v3/kv/put").get(1).body().path("lease").asText()).isEqualTo("7000000002");
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+  }
+
+  @Test
+  void leaseNotFoundOnKeepaliveRegistersAgain() {
+    Registration registration = manualClient().register(A);
+    time.runDue();
+    etcd.then("/v3/lease/keepalive", 404, "{\"error\":\"etcdserver: requested lease not found\",\"code\":5}");
+
+    time.advance(time.nextDelay());
+
+    assertThat(etcd.calls("/v3/lease/grant")).hasSize(2);
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+  }
+
+  @Test
+  void aDeletedKeyIsWrittenAgainUnderANewLease() {
+    Registration registration = manualClient().register(A);
+    time.runDue();
+    etcd.then("/v3/kv/range", 200, "{\"header\":{\"revision\":\"9\"}}");
+
+    time.advance(time.nextDelay());
+
+    assertThat(etcd.paths()).containsExactly("/v3/lease/grant", "/v3/kv/put", "/v3/lease/keepalive", "/v3/kv/range",
+        "/v3/lease/revoke", "/v3/lease/grant", "/v3/kv/put");
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+  }
+
+  @Test
+  void renewalErrorsKeepTheLeaseAndRetryWithinTheHeartbeatInterval() {
+    Registration registration = manualClient().register(A);
+    time.runDue();
+    etcd.then("/v3/lease/keepalive", 502, "{\"error\":\"bad gateway\"}");
+
+    time.advance(time.nextDelay());
+    assertThat(registration.state()).isEqualTo(RegistrationState.RETRYING);
+    assertThat(time.nextDelay()).isLessThanOrEqualTo(Duration.ofMillis(3300));
+    time.advance(time.nextDelay());
+
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+    assertThat(etcd.calls("/v3/lease/grant")).as("the lease was kept").hasSize(1);
+  }
+
+  @Test
+  void malformedValuesAreSkippedAndTheRestIsServed() {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put(ScriptedEtcd.key(A), ScriptedEtcd.json(A));
+    values.put("/services/payments/garbage", "\u0000\u0001 not json");
+    values.put("/services/payments/other-id", ScriptedEtcd.json(B));
+    values.put("/services/payments/a/b", ScriptedEtcd.json(C));
+    values.put(ScriptedEtcd.key(C), "{\"service\":\"payments\",\"id\":\"" + C.id() + "\",\"host\":\"10.0.0.3\"}");
+    etcd.then("/v3/kv/range", 200, ScriptedEtcd.range(5, values));
+
+    ServiceView view = threadedClient().service("payments");
+
+    assertThat(view.instances()).containsExactly(A);
+    assertThat(view.snapshot().stale()).isFalse();
+  }
+
+  @Test
+  void aDroppedWatchStreamMarksTheViewStaleThenListsAndWatchesAgainFromTheNewRevision() {
+    etcd.then("/v3/kv/range", 200, ScriptedEtcd.range(7, Map.of(ScriptedEtcd.key(A), ScriptedEtcd.json(A))))
+        .then("/v3/watch", ScriptedEtcd.stream(ScriptedEtcd.CREATED, ScriptedEtcd.putEvent(8, B)))
+        .then("/v3/kv/range", 503, "{\"error\":\"etcdserver: request timed out\"}")
+        .then("/v3/kv/range", 200, ScriptedEtcd.range(12, Map.of(
+            ScriptedEtcd.key(A), ScriptedEtcd.json(A), ScriptedEtcd.key(B), ScriptedEtcd.json(B), ScriptedEtcd.key(C), ScriptedEtcd.json(C))));
+    ServiceView view = threadedClient().service("payments");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 3 && !view.snapshot().stale());
+
+    List<ScriptedEtcd.Call> watches = etcd.calls("/v3/watch");
+    assertThat(watches).hasSize(2);
+    assertThat(watches.get(0).body().path("create_request").path("start_revision").asText()).isEqualTo("8");
+    assertThat(watches.get(1).body().path("create_request").path("start_revision").asText()).isEqualTo("13");
+    assertThat(view.snapshot().revision()).isEqualTo(12);
+  }
+
+  @Test
+  void aViewServesTheLastInstancesMarkedStaleWhileEtcdFails() {
+    etcd.then("/v3/kv/range", 200, ScriptedEtcd.range(7, Map.of(ScriptedEtcd.key(A), ScriptedEtcd.json(A))))
+        .then("/v3/watch", ScriptedEtcd.stream(ScriptedEtcd.CREATED));
+    for (int i = 0; i < 1000; i++) {
+      etcd.then("/v3/kv/range", 500, "{\"error\":\"etcdserver: no leader\"}");
+    }
+    List<io.discovery.client.Snapshot> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ServiceView view = threadedClient().service("payments");
+    view.subscribe(seen::add);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> etcd.calls("/v3/kv/range").size() > 5);
+    assertThat(view.snapshot().stale()).isTrue();
+    assertThat(view.instances()).containsExactly(A);
+    assertThat(seen).extracting(io.discovery.client.Snapshot::stale).containsExactly(false, true);
+  }
+
+  @Test
+  void aWatchStartingAtACompactedRevisionListsAgain() {
+    // What etcd 3.4 answers when start_revision is compacted: created, then canceled with compact_revision.
+    etcd.then("/v3/kv/range", 200, ScriptedEtcd.range(5, Map.of(ScriptedEtcd.key(A), ScriptedEtcd.json(A))))
+        .then("/v3/watch", ScriptedEtcd.stream(ScriptedEtcd.CREATED,
+            "{\"result\":{\"header\":{\"raft_term\":\"2\"},\"canceled\":true,\"compact_revision\":\"8\"}}"))
+        .then("/v3/kv/range", 200, ScriptedEtcd.range(9, Map.of(ScriptedEtcd.key(B), ScriptedEtcd.json(B))));
+
+    ServiceView view = threadedClient().service("payments");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().equals(List.of(B)));
+    assertThat(etcd.paths()).containsExactly("/v3/kv/range", "/v3/watch", "/v3/kv/range", "/v3/watch");
+    assertThat(etcd.calls("/v3/watch").get(1).body().path("create_request").path("start_revision").asText()).isEqualTo("10");
+    assertThat(view.snapshot().stale()).as("a compaction is not an outage").isFalse();
+  }
+}

@@ -1,0 +1,211 @@
+package io.discovery.client.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.discovery.client.DiscoveryClient;
+import io.discovery.client.Registration;
+import io.discovery.client.RegistrationState;
+import io.discovery.client.ServiceInstance;
+import io.discovery.client.ServiceView;
+import io.discovery.client.spi.InstanceCodec;
+import io.discovery.client.time.ManualScheduler;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** The etcd backend against a real etcd server started by the test. */
+class EtcdIT {
+  private static final Duration TTL = Duration.ofSeconds(2);
+  private static EtcdServer etcd;
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private String service;
+
+  @BeforeAll
+  static void startEtcd() {
+    etcd = EtcdServer.start();
+  }
+
+  @AfterAll
+  static void stopEtcd() {
+    etcd.close();
+  }
+
+  @AfterEach
+  void closeClients() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.remove(i).close();
+    }
+  }
+
+  private DiscoveryClient client(EtcdServer server, Duration ttl) {
+    DiscoveryClient client = DiscoveryClient.builder()
+        .registry(server.uri())
+        .ttl(ttl)
+        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+        .withoutShutdownHook()
+        .build();
+    toClose.add(client);
+    return client;
+  }
+
+  private EtcdGateway raw(EtcdServer server) {
+    return new EtcdGateway(List.of(HttpUrl.get(server.endpoint())));
+  }
+
+  @BeforeEach
+  void serviceName(TestInfo test) {
+    service = test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 20);
+  }
+
+  @Test
+  void registrationIsVisibleToAnotherClientUnderTheDocumentedKeyWithALease() throws Exception {
+    Registration registration = client(etcd, TTL).register(service, "10.1.2.3:8888");
+    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+
+    ServiceView view = client(etcd, TTL).service(service);
+    assertThat(view.instances()).containsExactly(registration.instance());
+
+    String key = "/services/" + service + "/" + registration.instance().id();
+    JsonNode range = raw(etcd).post("/v3/kv/range", EtcdGateway.JSON.createObjectNode().put("key", EtcdGateway.base64(key))).body();
+    JsonNode kv = range.path("kvs").get(0);
+    assertThat(InstanceCodec.fromJson(EtcdGateway.fromBase64(kv.path("value").asText()))).isEqualTo(registration.instance());
+    String lease = kv.path("lease").asText();
+    assertThat(lease).isNotEmpty();
+    JsonNode ttl = raw(etcd).post("/v3/lease/timetolive", EtcdGateway.JSON.createObjectNode().put("ID", lease)).body();
+    assertThat(EtcdGateway.int64(ttl, "grantedTTL")).isEqualTo(TTL.toSeconds());
+  }
+
+  @Test
+  void heartbeatKeepsTheInstanceRegisteredPastThreeTtls() throws Exception {
+    Registration registration = client(etcd, TTL).register(service, "10.1.2.3:8888");
+    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    ServiceView view = client(etcd, TTL).service(service);
+
+    await().during(TTL.multipliedBy(3).plusMillis(500)).atMost(TTL.multipliedBy(5))
+        .until(() -> view.instances().size() == 1 && registration.state() == RegistrationState.REGISTERED);
+  }
+
+  @Test
+  void closeRemovesTheInstanceAtOnceNotAfterItsTtl() throws Exception {
+    Registration registration = client(etcd, Duration.ofSeconds(60)).register(service, "10.1.2.3:8888");
+    ServiceView view = client(etcd, TTL).service(service);
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 1);
+
+    long start = System.nanoTime();
+    registration.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().isEmpty());
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aRegistrationWhoseHeartbeatStopsDisappearsAfterItsTtl() {
+    ManualScheduler frozen = new ManualScheduler();
+    DiscoveryClient crashing = DiscoveryClient.builder().registry(etcd.uri()).ttl(TTL).scheduler(frozen).withoutShutdownHook().build();
+    crashing.register(service, "10.1.2.3:8888");
+    frozen.runDue();
+    ServiceView view = client(etcd, TTL).service(service);
+    assertThat(view.instances()).hasSize(1);
+
+    // The frozen scheduler never runs the heartbeat: as if the process had died.
+    await().atMost(TTL.multipliedBy(4)).until(() -> view.instances().isEmpty());
+    assertThat(etcdRange("/services/" + service + "/")).isEmpty();
+  }
+
+  @Test
+  void jvmShutdownHookDeregistersWhenTheProcessIsTerminated() throws Exception {
+    Process child = new ProcessBuilder(
+        new File(System.getProperty("java.home"), "bin/java").getPath(),
+        "-cp", System.getProperty("java.class.path"),
+        RegisterUntilKilled.class.getName(), etcd.uri(), service, "10.1.2.3:8888")
+        .redirectErrorStream(true)
+        .start();
+    toClose.add(child::destroyForcibly);
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null && !line.equals("REGISTERED")) {
+      // child's log lines
+    }
+    assertThat(line).isEqualTo("REGISTERED");
+    ServiceView view = client(etcd, TTL).service(service);
+    assertThat(view.instances()).hasSize(1);
+
+    child.destroy(); // SIGTERM: the JVM runs its shutdown hooks
+    assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+    // The child's TTL is 60 s: only deregistration by the hook removes the key this soon.
+    await().atMost(Duration.ofSeconds(3)).until(() -> view.instances().isEmpty());
+  }
+
+  @Test
+  void malformedValuesUnderThePrefixAreSkipped() throws Exception {
+    putRaw("/services/" + service + "/broken", "{not json");
+    putRaw("/services/" + service + "/wrong-fields", "{\"service\":\"" + service + "\",\"id\":\"wrong-fields\",\"host\":\"1.2.3.4.5\",\"port\":1}");
+    Registration registration = client(etcd, TTL).register(service, "10.1.2.3:8888");
+    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+
+    ServiceView view = client(etcd, TTL).service(service);
+    assertThat(view.instances()).containsExactly(registration.instance());
+
+    putRaw("/services/" + service + "/later", "[]");
+    Registration second = client(etcd, TTL).register(service, "10.1.2.4:8888");
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 2);
+    assertThat(view.instances()).containsExactlyInAnyOrder(registration.instance(), second.instance());
+  }
+
+  @Test
+  void registryOutageKeepsTheViewServedStaleAndRestoresRegistrationsAfter() throws Exception {
+    try (EtcdServer own = EtcdServer.start()) {
+      Registration registration = client(own, TTL).register(service, "10.1.2.3:8888");
+      assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+      DiscoveryClient caller = client(own, TTL);
+      ServiceView view = caller.service(service);
+      assertThat(view.instances()).hasSize(1);
+
+      own.stop();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> view.snapshot().stale());
+      assertThat(view.instances()).as("the last instances stay in use").containsExactly(registration.instance());
+      await().atMost(TTL.multipliedBy(3)).until(() -> registration.state() == RegistrationState.RETRYING);
+      Registration startedDuringOutage = client(own, TTL).register(service, "10.1.2.4:8888");
+      assertThat(startedDuringOutage.state()).isNotEqualTo(RegistrationState.REGISTERED);
+
+      own.restart();
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> registration.state() == RegistrationState.REGISTERED
+          && startedDuringOutage.state() == RegistrationState.REGISTERED);
+      await().atMost(Duration.ofSeconds(15)).until(() -> !view.snapshot().stale() && view.instances().size() == 2);
+      assertThat(view.instances()).containsExactlyInAnyOrder(registration.instance(), startedDuringOutage.instance());
+      closeClients();
+    }
+  }
+
+  private List<String> etcdRange(String prefix) {
+    JsonNode body = raw(etcd).post("/v3/kv/range", EtcdGateway.JSON.createObjectNode()
+        .put("key", EtcdGateway.base64(prefix))
+        .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(prefix)))).body();
+    List<String> keys = new ArrayList<>();
+    body.path("kvs").forEach(kv -> keys.add(EtcdGateway.fromBase64(kv.path("key").asText())));
+    return keys;
+  }
+
+  private void putRaw(String key, String value) {
+    assertThat(raw(etcd).post("/v3/kv/put", EtcdGateway.JSON.createObjectNode()
+        .put("key", EtcdGateway.base64(key)).put("value", EtcdGateway.base64(value))).ok()).isTrue();
+  }
+}

@@ -1,0 +1,142 @@
+package io.discovery.client.etcd;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * A real etcd server for tests: the {@code etcd} binary (Debian's etcd-server; the README's test
+ * command installs it), on free loopback ports with a temporary data directory. A missing binary
+ * fails the test: it is never skipped.
+ */
+final class EtcdServer implements AutoCloseable {
+  private final Path dataDir;
+  private final int clientPort;
+  private final int peerPort;
+  private final OkHttpClient http = new OkHttpClient();
+  private Process process;
+
+  private EtcdServer() throws IOException {
+    dataDir = Files.createTempDirectory("etcd-test");
+    clientPort = freePort();
+    peerPort = freePort();
+  }
+
+  static EtcdServer start() {
+    try {
+      EtcdServer server = new EtcdServer();
+      server.startProcess();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code etcd://127.0.0.1:<port>}. */
+  String uri() {
+    return "etcd://127.0.0.1:" + clientPort;
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  /** Stops the server (SIGTERM) and waits for it to exit; the data directory stays for {@link #restart()}. */
+  void stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the server again on the same ports and data. */
+  void restart() {
+    try {
+      startProcess();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void startProcess() throws IOException {
+    String binary = findEtcd();
+    String peer = "http://127.0.0.1:" + peerPort;
+    process = new ProcessBuilder(List.of(binary,
+        "--name", "test",
+        "--data-dir", dataDir.resolve("data").toString(),
+        "--listen-client-urls", endpoint(),
+        "--advertise-client-urls", endpoint(),
+        "--listen-peer-urls", peer,
+        "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", "test=" + peer,
+        "--log-level", "warn"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
+        .start();
+    await("etcd at " + endpoint() + " healthy (log: " + dataDir.resolve("etcd.log") + ")")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(this::healthy);
+  }
+
+  private boolean healthy() throws IOException {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("etcd exited with " + process.exitValue() + "; see " + dataDir.resolve("etcd.log"));
+    }
+    try (Response response = http.newCall(new Request.Builder().url(endpoint() + "/health").build()).execute()) {
+      return response.isSuccessful() && response.body().string().contains("true");
+    }
+  }
+
+  private static String findEtcd() {
+    String configured = System.getenv("ETCD_BIN");
+    if (configured != null && new File(configured).canExecute()) {
+      return configured;
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+      File candidate = new File(dir, "etcd");
+      if (candidate.canExecute()) {
+        return candidate.getPath();
+      }
+    }
+    throw new IllegalStateException("the etcd binary is not installed (looked in ETCD_BIN and PATH): "
+        + "run the README's test command, which installs Debian's etcd-server, or apt-get install etcd-server");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      stop();
+    }
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
