@@ -1,0 +1,52 @@
+package io.discovery.loadbalancer;
+
+import io.discovery.client.ServiceInstance;
+import io.discovery.client.ServiceView;
+import io.discovery.client.Snapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** A view whose snapshot the test sets. */
+final class TestView implements ServiceView {
+  private final String service;
+  private volatile Snapshot snapshot;
+  private long revision;
+
+  TestView(String service, int instances) {
+    this.service = service;
+    set(instances(service, 0, instances));
+  }
+
+  static List<ServiceInstance> instances(String service, int from, int count) {
+    List<ServiceInstance> list = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      list.add(ServiceInstance.of(service, "10.0." + (i / 250) + "." + (i % 250 + 1) + ":8080"));
+    }
+    return list;
+  }
+
+  synchronized void set(List<ServiceInstance> instances) {
+    snapshot = new Snapshot(service, instances, ++revision, Instant.EPOCH, false);
+  }
+
+  synchronized void staleEmpty() {
+    snapshot = new Snapshot(service, List.of(), revision, Instant.EPOCH, true);
+  }
+
+  @Override
+  public String service() {
+    return service;
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  @Override
+  public AutoCloseable subscribe(Consumer<Snapshot> listener) {
+    throw new UnsupportedOperationException("load balancers read snapshots; they do not subscribe");
+  }
+}
