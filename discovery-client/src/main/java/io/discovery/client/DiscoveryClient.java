@@ -13,6 +13,10 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,10 +171,7 @@ public final class DiscoveryClient implements AutoCloseable {
       }
       closed = true;
     }
-    long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
-    for (ManagedRegistration registration : new ArrayList<>(registrations.values())) {
-      registration.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    }
+    deregisterAll();
     views.values().forEach(WatchedServiceView::close);
     if (ownsScheduler) {
       settings.scheduler().close();
@@ -181,6 +182,30 @@ public final class DiscoveryClient implements AutoCloseable {
   /** The installed shutdown hook, or null; for tests. */
   Thread shutdownHook() {
     return shutdownHook;
+  }
+
+  /** Deregisters every open registration in parallel, waiting at most the shutdown timeout in all. */
+  private void deregisterAll() {
+    List<ManagedRegistration> open = new ArrayList<>(registrations.values());
+    if (open.isEmpty()) {
+      return;
+    }
+    Duration timeout = settings.shutdownTimeout();
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService closers = Executors.newFixedThreadPool(Math.min(open.size(), 4), r -> {
+      Thread t = new Thread(r, "discovery-close-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    open.forEach(registration -> closers.execute(() -> registration.close(timeout)));
+    closers.shutdown();
+    try {
+      if (!closers.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        log.warn("deregistration did not finish within {}; what is left expires after its TTL of {}", timeout, settings.ttl());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void checkOpen() {

@@ -2,6 +2,7 @@ package io.discovery.client.time;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +25,12 @@ final class ThreadScheduler implements Scheduler {
 
   @Override
   public ScheduledTask schedule(Runnable task, Duration delay) {
-    if (executor.isShutdown()) {
+    ScheduledFuture<?> future;
+    try {
+      future = executor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
       return () -> { };
     }
-    ScheduledFuture<?> future = executor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);
   }
 
