@@ -1,5 +1,6 @@
 package io.discovery.client;
 
+import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.RegistryBackendFactory;
 import io.discovery.client.time.Scheduler;
@@ -288,7 +289,8 @@ public final class DiscoveryClient implements AutoCloseable {
       Scheduler sched = ownsScheduler ? Scheduler.threads("discovery-scheduler", 2) : scheduler;
       RegistryBackend be;
       try {
-        be = backend != null ? backend : backendFor(registry != null ? registry : System.getenv(REGISTRY_ENV), sched);
+        be = backend != null ? backend
+            : backendFor(registry != null ? registry : System.getenv(REGISTRY_ENV), new BackendContext(sched, ttl));
       } catch (RuntimeException e) {
         if (ownsScheduler) {
           sched.close();
@@ -307,7 +309,7 @@ public final class DiscoveryClient implements AutoCloseable {
       return d;
     }
 
-    private static RegistryBackend backendFor(String registryUri, Scheduler scheduler) {
+    private static RegistryBackend backendFor(String registryUri, BackendContext context) {
       if (registryUri == null || registryUri.isBlank()) {
         throw new IllegalArgumentException("no registry URI given and " + REGISTRY_ENV
             + " is not set: pass one, e.g. etcd://127.0.0.1:2379 or memory:");
@@ -332,7 +334,7 @@ public final class DiscoveryClient implements AutoCloseable {
         throw new IllegalArgumentException("invalid registry URI '" + registryUri + "': no backend for scheme '"
             + scheme + "' on the classpath; available: " + String.join(", ", factories.keySet()));
       }
-      return factory.create(uri, scheduler);
+      return factory.create(uri, context);
     }
   }
 }

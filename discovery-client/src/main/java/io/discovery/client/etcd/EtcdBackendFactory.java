@@ -2,7 +2,7 @@ package io.discovery.client.etcd;
 
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.RegistryBackendFactory;
-import io.discovery.client.time.Scheduler;
+import io.discovery.client.spi.BackendContext;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class EtcdBackendFactory implements RegistryBackendFactory {
   }
 
   @Override
-  public RegistryBackend create(URI uri, Scheduler scheduler) {
+  public RegistryBackend create(URI uri, BackendContext context) {
     String authority = uri.getRawAuthority();
     if (authority == null || authority.isBlank()) {
       throw new IllegalArgumentException("invalid etcd URI '" + uri + "': expected etcd://host:port[,host:port][/prefix]");

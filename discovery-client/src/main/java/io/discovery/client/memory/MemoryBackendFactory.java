@@ -2,7 +2,7 @@ package io.discovery.client.memory;
 
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.RegistryBackendFactory;
-import io.discovery.client.time.Scheduler;
+import io.discovery.client.spi.BackendContext;
 import java.net.URI;
 
 /** {@code memory://<name>}: a {@link MemoryRegistry} shared by the clients of this JVM that use the same name. */
@@ -13,11 +13,11 @@ public final class MemoryBackendFactory implements RegistryBackendFactory {
   }
 
   @Override
-  public RegistryBackend create(URI uri, Scheduler scheduler) {
+  public RegistryBackend create(URI uri, BackendContext context) {
     String name = uri.getAuthority() != null ? uri.getAuthority() : uri.getSchemeSpecificPart();
     if (name == null || name.isBlank() || name.equals("//")) {
       name = "default";
     }
-    return MemoryRegistry.named(name).backend(scheduler);
+    return MemoryRegistry.named(name).backend(context.scheduler());
   }
 }

@@ -1,6 +1,5 @@
 package io.discovery.client.spi;
 
-import io.discovery.client.time.Scheduler;
 import java.net.URI;
 
 /**
@@ -12,10 +11,6 @@ public interface RegistryBackendFactory {
   /** The URI scheme this factory serves, lower case. */
   String scheme();
 
-  /**
-   * A backend for {@code uri}; throws {@link IllegalArgumentException} naming what is wrong with it.
-   *
-   * @param scheduler the client's scheduler and clock, for backends that need time
-   */
-  RegistryBackend create(URI uri, Scheduler scheduler);
+  /** A backend for {@code uri}; throws {@link IllegalArgumentException} naming what is wrong with it. */
+  RegistryBackend create(URI uri, BackendContext context);
 }

@@ -4,10 +4,15 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.Registration;
 import java.time.Duration;
 
-/** A service process for {@link EtcdIT}: registers, says so, then waits to be killed; its shutdown hook deregisters. */
+/**
+ * A service process for the integration tests: registers, says so, then waits to be killed; its
+ * shutdown hook deregisters. Arguments: registry URI, service, host:port, and the TTL in seconds
+ * (default 60).
+ */
 public final class RegisterUntilKilled {
   public static void main(String[] args) throws Exception {
-    DiscoveryClient client = DiscoveryClient.builder().registry(args[0]).ttl(Duration.ofSeconds(60)).build();
+    Duration ttl = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 60);
+    DiscoveryClient client = DiscoveryClient.builder().registry(args[0]).ttl(ttl).build();
     Registration registration = client.register(args[1], args[2]);
     if (!registration.awaitRegistered(Duration.ofSeconds(20))) {
       System.out.println("NOT REGISTERED");

@@ -1,0 +1,106 @@
+package io.discovery.zookeeper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * A single ZooKeeper server inside this JVM, on a loopback port, for tests and demos (not for
+ * production). Needs {@code io.dropwizard.metrics:metrics-core} and {@code org.xerial.snappy:snappy-java}
+ * on the classpath, which the zookeeper artifact does not bring. It can be stopped and started again
+ * on the same port and data, as a server restart.
+ */
+public final class EmbeddedZooKeeper implements AutoCloseable {
+  private final Path baseDir;
+  private final int port;
+  private final Duration tick;
+  private ZooKeeperServerEmbedded server;
+
+  private EmbeddedZooKeeper(Path baseDir, int port, Duration tick) {
+    this.baseDir = baseDir;
+    this.port = port;
+    this.tick = tick;
+  }
+
+  /**
+   * Starts a server on a free port with a fresh data directory. Sessions may last from two ticks to
+   * 60 s; a short {@code tick} (e.g. 250 ms) lets tests use short session timeouts.
+   */
+  public static EmbeddedZooKeeper start(Duration tick) {
+    try {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      EmbeddedZooKeeper zk = new EmbeddedZooKeeper(Files.createTempDirectory("zookeeper"), port, tick);
+      zk.restart();
+      return zk;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code zookeeper://127.0.0.1:<port>}, without a base path. */
+  public String uri() {
+    return "zookeeper://" + connectString();
+  }
+
+  /** {@code 127.0.0.1:<port>}. */
+  public String connectString() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Stops the server; sessions survive if it is started again within their timeout. */
+  public synchronized void stop() {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+
+  /** Starts the server (again) on the same port and data. */
+  public synchronized void restart() {
+    if (server != null) {
+      return;
+    }
+    Properties config = new Properties();
+    config.setProperty("clientPort", Integer.toString(port));
+    config.setProperty("clientPortAddress", "127.0.0.1");
+    config.setProperty("tickTime", Long.toString(tick.toMillis()));
+    config.setProperty("minSessionTimeout", Long.toString(2 * tick.toMillis()));
+    config.setProperty("maxSessionTimeout", "60000");
+    config.setProperty("admin.enableServer", "false");
+    config.setProperty("4lw.commands.whitelist", "");
+    config.setProperty("extendedTypesEnabled", "true");
+    try {
+      server = ZooKeeperServerEmbedded.builder()
+          .baseDir(baseDir)
+          .configuration(config)
+          .exitHandler(ExitHandler.LOG_ONLY)
+          .build();
+      server.start(Duration.ofSeconds(30).toMillis());
+    } catch (Exception e) {
+      server = null;
+      throw new IllegalStateException("could not start the embedded ZooKeeper on port " + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops the server and deletes its data. */
+  @Override
+  public synchronized void close() {
+    stop();
+    try (Stream<Path> files = Files.walk(baseDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
