@@ -35,10 +35,16 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    * 60 s; a short {@code tick} (e.g. 250 ms) lets tests use short session timeouts.
    */
   public static EmbeddedZooKeeper start(Duration tick) {
+    return start(0, tick);
+  }
+
+  /** Starts a server on {@code port} (0 for a free one) with a fresh data directory; see {@link #start(Duration)}. */
+  public static EmbeddedZooKeeper start(int port, Duration tick) {
     try {
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
+      if (port == 0) {
+        try (ServerSocket socket = new ServerSocket(0)) {
+          port = socket.getLocalPort();
+        }
       }
       EmbeddedZooKeeper zk = new EmbeddedZooKeeper(Files.createTempDirectory("zookeeper"), port, tick);
       zk.restart();

@@ -83,9 +83,18 @@ final class Checkout implements AutoCloseable {
     }
   }
 
-  private boolean get(ServiceInstance instance) {
-    Request request = new Request.Builder().url("http://" + instance.hostPort() + "/charge").build();
-    try (Response response = http.newCall(request).execute()) {
+  /** One request to {@code instance}; true if it answered 2xx. */
+  boolean get(ServiceInstance instance) {
+    return get("http://" + instance.hostPort() + "/charge");
+  }
+
+  /** Makes the instance at {@code hostPort} take {@code millis} longer for every request. */
+  boolean slowDown(String hostPort, int millis) {
+    return get("http://" + hostPort + "/slow?ms=" + millis);
+  }
+
+  private boolean get(String url) {
+    try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
       return response.isSuccessful();
     } catch (IOException e) {
       return false;

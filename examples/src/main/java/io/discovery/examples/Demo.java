@@ -1,111 +1,80 @@
 package io.discovery.examples;
 
 import io.discovery.client.DiscoveryClient;
-import io.discovery.client.ServiceView;
-import io.discovery.loadbalancer.LoadBalancer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Three "payments" instances register; a "checkout" caller resolves them and sends requests with
- * round-robin, then least-connection while one instance is slow; one instance then stops gracefully
- * and the caller stops seeing it at once. Runs on an in-JVM registry unless {@code --registry URI}.
+ * The demo jar. Without arguments it runs the whole {@link Timeline} on an embedded ZooKeeper (or on
+ * {@code --registry URI}); with a role it runs one part of it, for a trial across terminals:
+ * {@code registry}, {@code service <name>} and {@code call <name>}.
  */
 public final class Demo {
+  static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(10);
   private static final long START = System.nanoTime();
+  private static final String USAGE = String.join("\n",
+      "usage: java -jar discovery-demo.jar [--registry URI]                 the whole demo (embedded ZooKeeper by default)",
+      "       java -jar discovery-demo.jar registry [--port 2181]           an embedded ZooKeeper for the roles below",
+      "       java -jar discovery-demo.jar service <name> --registry URI [--port N] [--ttl SECONDS]",
+      "       java -jar discovery-demo.jar call <name> --registry URI [--policy round-robin|least-connection] [--requests N]",
+      "registry URIs: zookeeper://127.0.0.1:2181, etcd://127.0.0.1:2379 (or set DISCOVERY_REGISTRY)");
 
   private Demo() {
   }
 
-  public static void main(String[] args) throws Exception {
-    String registry = "memory://demo";
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--registry") && i + 1 < args.length) {
-        registry = args[++i];
-      } else {
-        System.err.println("usage: java -jar discovery-demo.jar [--registry etcd://127.0.0.1:2379]");
-        System.exit(2);
-      }
-    }
-    System.exit(run(registry));
-  }
-
-  static int run(String registry) throws Exception {
-    // The JDK's HTTP server leaves Nagle's algorithm on, which adds ~40 ms to small keep-alive responses.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    say("registry: " + registry);
-    List<PaymentsService> payments = new ArrayList<>();
-    try (DiscoveryClient caller = DiscoveryClient.builder().registry(registry).withoutShutdownHook().build();
-         Checkout checkout = new Checkout()) {
-      for (int i = 0; i < 3; i++) {
-        PaymentsService service = new PaymentsService("payments", registry, 0);
-        payments.add(service);
-        if (!service.registration().awaitRegistered(Duration.ofSeconds(10))) {
-          System.err.println("error: could not register in " + registry + " within 10 s: is the registry reachable?");
-          return 1;
+  public static void main(String[] argv) {
+    int code;
+    try {
+      Args args = Args.parse(argv);
+      code = switch (args.role()) {
+        case "demo" -> {
+          args.allow("registry");
+          yield Timeline.run(args.options().get("registry"));
         }
-        say("payments instance " + (i + 1) + " registered at " + service.address());
-      }
-
-      ServiceView view = caller.service("payments");
-      awaitSize(view, 3);
-      say("checkout resolved 'payments': " + view.instances().size() + " instances (revision " + view.snapshot().revision() + ")");
-
-      Checkout.Result rr = checkout.run(LoadBalancer.roundRobin(view), 300, 1);
-      say("round-robin, 300 requests:         " + rr.summary());
-
-      payments.get(0).slowDown(25);
-      say("instance " + payments.get(0).address() + " now takes 25 ms more per request");
-      Checkout.Result rrSlow = checkout.run(LoadBalancer.roundRobin(view), 480, 8);
-      say("round-robin, 480 requests x8:      " + rrSlow.summary());
-      Checkout.Result lc = checkout.run(LoadBalancer.leastConnection(view), 480, 8);
-      say("least-connection, 480 requests x8: " + lc.summary());
-
-      PaymentsService leaving = payments.remove(2);
-      long stopAt = System.nanoTime();
-      leaving.close();
-      awaitSize(view, 2);
-      long gracefulMillis = (System.nanoTime() - stopAt) / 1_000_000;
-      say("instance " + leaving.address() + " stopped gracefully; checkout stopped seeing it after " + gracefulMillis + " ms");
-
-      Checkout.Result after = checkout.run(LoadBalancer.roundRobin(view), 100, 1);
-      say("round-robin after the stop, 100 requests: " + after.summary());
-
-      say(String.format("totals: %d requests, %d failures, graceful removal reached the caller in %d ms",
-          checkout.requests, checkout.failures, gracefulMillis));
-      return checkout.failures == 0 ? 0 : 1;
-    } finally {
-      payments.forEach(PaymentsService::close);
-    }
-  }
-
-  private static void awaitSize(ServiceView view, int size) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    Object changed = new Object();
-    try (AutoCloseable subscription = view.subscribe(s -> {
-      synchronized (changed) {
-        changed.notifyAll();
-      }
-    })) {
-      synchronized (changed) {
-        while (view.instances().size() != size) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            throw new IllegalStateException("the view of '" + view.service() + "' did not reach " + size
-                + " instances within 15 s; it has " + view.instances().size());
-          }
-          changed.wait(Math.max(1, left / 1_000_000));
+        case "service" -> Roles.service(args);
+        case "call" -> Roles.call(args);
+        case "registry" -> Roles.registry(args);
+        case "help", "-h", "--help" -> {
+          System.out.println(USAGE);
+          yield 0;
         }
-      }
-    } catch (InterruptedException e) {
-      throw e;
+        default -> throw new Args.UsageException("unknown role '" + args.role() + "'");
+      };
+    } catch (Args.UsageException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(USAGE);
+      code = 2;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      code = fail(e.getMessage());
     } catch (Exception e) {
-      throw new IllegalStateException(e);
+      code = fail(e.toString());
     }
+    System.exit(code);
   }
 
-  private static void say(String line) {
-    System.out.printf("[%6.3f s] %s%n", (System.nanoTime() - START) / 1e9, line);
+  /** The registry from {@code --registry}, else {@code DISCOVERY_REGISTRY}. */
+  static String registry(Args args) {
+    String registry = args.option("registry", System.getenv(DiscoveryClient.REGISTRY_ENV));
+    if (registry == null) {
+      throw new Args.UsageException("give --registry URI (or set " + DiscoveryClient.REGISTRY_ENV + ")");
+    }
+    return registry;
+  }
+
+  static DiscoveryClient client(String registry) {
+    return DiscoveryClient.builder().registry(registry).initialLoadTimeout(REGISTRY_TIMEOUT).withoutShutdownHook().build();
+  }
+
+  /** Prints a one-line error; returns the exit code 1. */
+  static int fail(String message) {
+    System.err.println("error: " + message);
+    return 1;
+  }
+
+  static String elapsed() {
+    return String.format("[%6.3f s]", (System.nanoTime() - START) / 1e9);
+  }
+
+  static void say(String line) {
+    System.out.println(elapsed() + " " + line);
   }
 }

@@ -1,5 +1,6 @@
 package io.discovery.examples;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.discovery.client.DiscoveryClient;
 import io.discovery.client.Registration;
@@ -7,37 +8,56 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
 
-/** A tiny HTTP service that registers itself, as a real service would in its main. */
+/**
+ * A tiny HTTP service that registers itself, as a real service does in its main. {@code GET /slow?ms=N}
+ * makes every later request take N ms more (the demo's way to make one instance slow).
+ */
 final class PaymentsService implements AutoCloseable {
   private final HttpServer server;
+  private final ExecutorService handlers;
   private final DiscoveryClient discovery;
   private final Registration registration;
   private volatile long delayNanos;
 
-  PaymentsService(String service, String registryUri, int port) throws IOException {
+  /** Serves on {@code port} (0 for any) and registers as {@code service}; the client's shutdown hook deregisters. */
+  PaymentsService(String service, String registryUri, int port, Duration ttl) throws IOException {
+    // The JDK's HTTP server leaves Nagle's algorithm on, which adds ~40 ms to small keep-alive responses.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-    server.setExecutor(Executors.newFixedThreadPool(16, r -> {
+    handlers = Executors.newFixedThreadPool(16, r -> {
       Thread t = new Thread(r, service + "-http");
       t.setDaemon(true);
       return t;
-    }));
+    });
+    server.setExecutor(handlers);
+    server.createContext("/slow", exchange -> {
+      String query = exchange.getRequestURI().getQuery();
+      delayNanos = Long.parseLong(query == null ? "0" : query.replace("ms=", "")) * 1_000_000;
+      respond(exchange, "delay set\n");
+    });
     server.createContext("/", exchange -> {
       long delay = delayNanos;
       if (delay > 0) {
         LockSupport.parkNanos(delay); // simulated work
       }
-      byte[] body = ("ok from " + address() + "\n").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
+      respond(exchange, "ok from " + address() + "\n");
     });
     server.start();
-    discovery = DiscoveryClient.builder().registry(registryUri).withoutShutdownHook().build();
+    discovery = DiscoveryClient.builder().registry(registryUri).ttl(ttl).build();
     registration = discovery.register(service, address());
+  }
+
+  private static void respond(HttpExchange exchange, String text) throws IOException {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(200, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
   }
 
   String address() {
@@ -48,15 +68,11 @@ final class PaymentsService implements AutoCloseable {
     return registration;
   }
 
-  /** Makes every request take about {@code millis} longer. */
-  void slowDown(long millis) {
-    delayNanos = millis * 1_000_000;
-  }
-
   /** Graceful stop: deregister, then stop serving. */
   @Override
   public void close() {
     discovery.close();
     server.stop(0);
+    handlers.shutdownNow();
   }
 }
