@@ -93,9 +93,13 @@ public final class DiscoveryClient implements AutoCloseable {
    *
    * @throws IllegalStateException if this client already registered an instance with the same
    *     service and id, or is closed
+   * @throws IllegalArgumentException if the registry can never hold this instance (e.g. metadata
+   *     keys Consul does not allow)
+   * @throws UnsupportedOperationException if the registry is read-only (DNS)
    */
   public Registration register(ServiceInstance instance) {
     Objects.requireNonNull(instance, "instance");
+    settings.backend().validate(instance);
     String key = instance.service() + "/" + instance.id();
     ManagedRegistration registration;
     synchronized (closeLock) {
@@ -322,7 +326,7 @@ public final class DiscoveryClient implements AutoCloseable {
       try {
         uri = new URI(text);
       } catch (java.net.URISyntaxException e) {
-        throw new IllegalArgumentException("invalid registry URI '" + registryUri + "': " + e.getReason());
+        throw new IllegalArgumentException("invalid registry URI '" + redact(registryUri) + "': " + e.getReason());
       }
       Map<String, RegistryBackendFactory> factories = new TreeMap<>();
       for (RegistryBackendFactory factory : ServiceLoader.load(RegistryBackendFactory.class, DiscoveryClient.class.getClassLoader())) {
@@ -331,10 +335,15 @@ public final class DiscoveryClient implements AutoCloseable {
       String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
       RegistryBackendFactory factory = scheme == null ? null : factories.get(scheme);
       if (factory == null) {
-        throw new IllegalArgumentException("invalid registry URI '" + registryUri + "': no backend for scheme '"
+        throw new IllegalArgumentException("invalid registry URI '" + redact(registryUri) + "': no backend for scheme '"
             + scheme + "' on the classpath; available: " + String.join(", ", factories.keySet()));
       }
       return factory.create(uri, context);
+    }
+
+    /** The URI with the value of any {@code token=} parameter hidden, for messages. */
+    private static String redact(String uri) {
+      return uri.replaceAll("(?i)(token=)[^&]*", "$1(hidden)");
     }
   }
 }

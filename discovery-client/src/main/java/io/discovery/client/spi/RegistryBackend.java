@@ -13,6 +13,14 @@ import java.time.Duration;
  */
 public interface RegistryBackend extends AutoCloseable {
 
+  /**
+   * Refuses, at once and for good, an instance this registry can never hold: an
+   * {@link IllegalArgumentException} naming the bad value, or {@link UnsupportedOperationException}
+   * from a read-only registry. Called by {@code register} before anything is sent.
+   */
+  default void validate(ServiceInstance instance) {
+  }
+
   /** Registers {@code instance} so that it vanishes unless renewed within {@code ttl}. */
   Lease register(ServiceInstance instance, Duration ttl);
 

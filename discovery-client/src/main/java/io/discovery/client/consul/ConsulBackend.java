@@ -1,0 +1,349 @@
+package io.discovery.client.consul;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.discovery.client.RegistryAccessDeniedException;
+import io.discovery.client.RegistryUnavailableException;
+import io.discovery.client.ServiceInstance;
+import io.discovery.client.spi.Lease;
+import io.discovery.client.spi.LeaseLostException;
+import io.discovery.client.spi.RegistryBackend;
+import io.discovery.client.spi.WatchHandle;
+import io.discovery.client.spi.WatchListener;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consul backend over the local agent's HTTP API
+ * (https://developer.hashicorp.com/consul/api-docs/agent/service). An instance is an agent service
+ * with a TTL check ({@code service:<id>}) and {@code DeregisterCriticalServiceAfter}; the heartbeat
+ * passes that check, and a 404 on the pass (the agent forgot the service, e.g. after a restart)
+ * means the client registers again. Views are blocking queries on
+ * {@code /v1/health/service/<name>?passing}, one per watched service. The ACL token travels only in
+ * the {@code X-Consul-Token} header.
+ */
+public final class ConsulBackend implements RegistryBackend {
+  private static final Logger log = LoggerFactory.getLogger(ConsulBackend.class);
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json");
+  private static final Duration MIN_DEREGISTER_AFTER = Duration.ofMinutes(1);
+
+  private final HttpUrl base;
+  private final String datacenter;
+  private final boolean staleReads;
+  private final Duration wait;
+  private final Duration deregisterAfter;
+  private final List<ConsulCheck> checks;
+  private final boolean hasToken;
+  private final OkHttpClient unary;
+  private final OkHttpClient blocking;
+  private final ExecutorService dispatcherThreads;
+  private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+  private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
+
+  private ConsulBackend(Builder b) {
+    this.base = b.base;
+    this.datacenter = b.datacenter;
+    this.staleReads = b.staleReads;
+    this.wait = b.wait;
+    this.deregisterAfter = b.deregisterAfter;
+    this.checks = List.copyOf(b.checks);
+    this.hasToken = b.token != null;
+    AtomicInteger n = new AtomicInteger();
+    this.dispatcherThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = new Thread(r, "discovery-consul-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    Dispatcher dispatcher = new Dispatcher(dispatcherThreads);
+    dispatcher.setMaxRequests(10_000);
+    dispatcher.setMaxRequestsPerHost(10_000);
+    String token = b.token;
+    OkHttpClient.Builder http = new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectTimeout(2, TimeUnit.SECONDS)
+        .readTimeout(5, TimeUnit.SECONDS)
+        .callTimeout(5, TimeUnit.SECONDS)
+        .addInterceptor(chain -> token == null ? chain.proceed(chain.request())
+            : chain.proceed(chain.request().newBuilder().header("X-Consul-Token", token).build()));
+    if (b.sslContext != null) {
+      http.sslSocketFactory(b.sslContext.getSocketFactory(), b.trustManager);
+    }
+    this.unary = http.build();
+    // Consul holds a blocking query up to wait + wait/16 of jitter.
+    Duration held = wait.plus(wait.dividedBy(16)).plusSeconds(10);
+    this.blocking = unary.newBuilder().readTimeout(held).callTimeout(held).build();
+  }
+
+  /** A builder for {@code consul://host:port} or {@code consul+https://host:port}; see {@link ConsulBackendFactory}. */
+  public static Builder builder(String uri) {
+    return new Builder(ConsulBackendFactory.parse(java.net.URI.create(uri)));
+  }
+
+  /** The agent's address; for tests and messages. */
+  HttpUrl base() {
+    return base;
+  }
+
+  @Override
+  public void validate(ServiceInstance instance) {
+    ConsulJson.validate(instance);
+  }
+
+  @Override
+  public Lease register(ServiceInstance instance, Duration ttl) {
+    ObjectNode body = ConsulJson.registration(instance, ttl, deregisterAfter, checks);
+    HttpUrl url = base.newBuilder().addPathSegments("v1/agent/service/register")
+        .addQueryParameter("replace-existing-checks", "true").build();
+    try (Response response = put(url, body.toString())) {
+      check(response, "register " + instance.id());
+    }
+    return new Lease(instance, ConsulJson.ttlCheckId(instance));
+  }
+
+  @Override
+  public void renew(Lease lease) {
+    HttpUrl url = base.newBuilder().addPathSegments("v1/agent/check/pass").addPathSegment(lease.id()).build();
+    try (Response response = put(url, "")) {
+      if (response.code() == 404 || (response.code() == 500 && bodyOf(response).contains("Unknown check"))) {
+        throw new LeaseLostException("the Consul agent does not know check " + lease.id() + " (agent restarted or service deregistered)");
+      }
+      check(response, "pass check " + lease.id());
+    }
+  }
+
+  @Override
+  public void deregister(Lease lease) {
+    HttpUrl url = base.newBuilder().addPathSegments("v1/agent/service/deregister").addPathSegment(lease.instance().id()).build();
+    try (Response response = put(url, "")) {
+      if (response.code() != 404) {
+        check(response, "deregister " + lease.instance().id());
+      }
+    }
+  }
+
+  /**
+   * The checks Consul reports critical now, with their names and output
+   * ({@code /v1/health/state/critical}); for {@code service} only, or all when it is null.
+   */
+  public List<CriticalCheck> critical(String service) {
+    HttpUrl.Builder url = base.newBuilder().addPathSegments("v1/health/state/critical");
+    if (datacenter != null) {
+      url.addQueryParameter("dc", datacenter);
+    }
+    JsonNode array;
+    try (Response response = execute(unary, new Request.Builder().url(url.build()).get().build())) {
+      check(response, "read critical checks");
+      array = JSON.readTree(bodyOf(response));
+    } catch (IOException e) {
+      throw new RegistryUnavailableException("Consul answered critical checks with unreadable JSON: " + e.getMessage());
+    }
+    List<CriticalCheck> result = new ArrayList<>();
+    for (JsonNode c : array) {
+      if (service == null || service.equals(c.path("ServiceName").asText())) {
+        result.add(new CriticalCheck(c.path("Node").asText(), c.path("CheckID").asText(), c.path("Name").asText(),
+            c.path("Output").asText(), c.path("ServiceID").asText(), c.path("ServiceName").asText()));
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public WatchHandle watch(String service, WatchListener listener) {
+    ConsulWatch watch = new ConsulWatch(this, service, listener);
+    watches.add(watch);
+    watch.start();
+    return watch::close;
+  }
+
+  void forget(ConsulWatch watch) {
+    watches.remove(watch);
+  }
+
+  /** The blocking query for {@code service} at {@code index}. */
+  Request healthQuery(String service, long index) {
+    HttpUrl.Builder url = base.newBuilder().addPathSegments("v1/health/service").addPathSegment(service)
+        .addQueryParameter("passing", null)
+        .addQueryParameter("index", Long.toString(index))
+        .addQueryParameter("wait", wait.toSeconds() + "s");
+    if (staleReads) {
+      url.addQueryParameter("stale", null);
+    }
+    if (datacenter != null) {
+      url.addQueryParameter("dc", datacenter);
+    }
+    return new Request.Builder().url(url.build()).get().build();
+  }
+
+  OkHttpClient blockingClient() {
+    return blocking;
+  }
+
+  /** The instance of one health entry, or null after logging it once when it is malformed. */
+  ServiceInstance decode(String service, JsonNode entry) {
+    try {
+      return ConsulJson.instance(service, entry);
+    } catch (IllegalArgumentException e) {
+      String id = entry.path("Service").path("ID").asText("?");
+      if (reportedMalformed.size() > 10_000) {
+        reportedMalformed.clear();
+      }
+      if (reportedMalformed.add(service + "/" + id + "@" + entry.path("Service").path("ModifyIndex").asText())) {
+        log.warn("skipping malformed Consul entry of '{}' ({}): {}", service, id, e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  private Response put(HttpUrl url, String body) {
+    return execute(unary, new Request.Builder().url(url).put(RequestBody.create(body, JSON_TYPE)).build());
+  }
+
+  private Response execute(OkHttpClient client, Request request) {
+    try {
+      return client.newCall(request).execute();
+    } catch (IOException e) {
+      throw new RegistryUnavailableException("Consul agent unreachable at " + base + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Throws the error that an unsuccessful answer means. */
+  void check(Response response, String what) {
+    if (response.isSuccessful()) {
+      return;
+    }
+    if (response.code() == 403) {
+      throw new RegistryAccessDeniedException("Consul refused to " + what + " (HTTP 403): "
+          + (hasToken ? "the ACL token lacks permission for it" : "no ACL token was given and the agent requires one")
+          + "; set one with ?token= in the registry URI, CONSUL_HTTP_TOKEN, or ConsulBackend.builder(...).token(...)");
+    }
+    String body = bodyOf(response);
+    if (response.code() >= 500) {
+      throw new RegistryUnavailableException("Consul failed to " + what + " (HTTP " + response.code() + "): " + body);
+    }
+    throw new RegistryUnavailableException("Consul refused to " + what + " (HTTP " + response.code() + "): " + body);
+  }
+
+  private static String bodyOf(Response response) {
+    try {
+      String body = response.body().string();
+      return body.length() > 300 ? body.substring(0, 300) + "..." : body.trim();
+    } catch (IOException e) {
+      return "(no body)";
+    }
+  }
+
+  @Override
+  public void close() {
+    watches.forEach(ConsulWatch::close);
+    unary.dispatcher().cancelAll();
+    dispatcherThreads.shutdownNow();
+    unary.connectionPool().evictAll();
+  }
+
+  @Override
+  public String toString() {
+    return "ConsulBackend{" + base + (hasToken ? ", token=(hidden)" : "") + (datacenter != null ? ", dc=" + datacenter : "") + "}";
+  }
+
+  /** Settings of a {@link ConsulBackend}; pass the result to {@code DiscoveryClient.builder().backend(...)}. */
+  public static final class Builder {
+    private final HttpUrl base;
+    private String token;
+    private String datacenter;
+    private boolean staleReads;
+    private Duration wait = Duration.ofMinutes(5);
+    private Duration deregisterAfter = MIN_DEREGISTER_AFTER;
+    private final List<ConsulCheck> checks = new ArrayList<>();
+    private SSLContext sslContext;
+    private X509TrustManager trustManager;
+
+    Builder(ConsulBackendFactory.Target target) {
+      this.base = target.base();
+      this.token = target.token();
+      this.datacenter = target.datacenter();
+      this.staleReads = target.stale();
+      if (target.blockingWait() != null) {
+        blockingWait(target.blockingWait());
+      }
+    }
+
+    /** The ACL token, sent as {@code X-Consul-Token}; defaults to the URI's {@code ?token=}, else {@code CONSUL_HTTP_TOKEN}. */
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    /** The datacenter to read views from (the agent's own by default). */
+    public Builder datacenter(String datacenter) {
+      this.datacenter = datacenter;
+      return this;
+    }
+
+    /** Lets any Consul server answer view queries, not only the leader: faster, possibly a little behind. */
+    public Builder staleReads() {
+      this.staleReads = true;
+      return this;
+    }
+
+    /** How long Consul may hold a blocking query (default 5 min, at most 10 min). */
+    public Builder blockingWait(Duration wait) {
+      if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("invalid blocking wait " + wait + ": expected 1 s to 10 min");
+      }
+      this.wait = wait;
+      return this;
+    }
+
+    /** How long an instance may stay critical before the agent removes it (default and minimum 1 min). */
+    public Builder deregisterCriticalAfter(Duration after) {
+      if (after.compareTo(MIN_DEREGISTER_AFTER) < 0) {
+        throw new IllegalArgumentException("invalid DeregisterCriticalServiceAfter " + after + ": Consul's minimum is 1 minute");
+      }
+      this.deregisterAfter = after;
+      return this;
+    }
+
+    /** Adds a check the agent runs for every registered instance: {@link ConsulCheck#http}, {@link ConsulCheck#tcp}, {@link ConsulCheck#script}. */
+    public Builder check(ConsulCheck check) {
+      checks.add(check);
+      return this;
+    }
+
+    /** TLS with a custom trust manager; a key manager in {@code context} adds a client certificate (mTLS). */
+    public Builder tls(SSLContext context, X509TrustManager trustManager) {
+      this.sslContext = context;
+      this.trustManager = trustManager;
+      return this;
+    }
+
+    public ConsulBackend build() {
+      if (token == null) {
+        String env = System.getenv("CONSUL_HTTP_TOKEN");
+        token = env == null || env.isBlank() ? null : env;
+      }
+      return new ConsulBackend(this);
+    }
+  }
+}
