@@ -67,7 +67,16 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
   }
 
   FakeConsul() {
+    this(null);
+  }
+
+  /** An agent serving HTTPS with {@code certificates} and requiring a client certificate (mTLS); plain HTTP when null. */
+  FakeConsul(okhttp3.tls.HandshakeCertificates certificates) {
     server.setDispatcher(this);
+    if (certificates != null) {
+      server.useHttps(certificates.sslSocketFactory());
+      server.requireClientAuth();
+    }
     try {
       server.start();
     } catch (IOException e) {
@@ -77,6 +86,10 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
 
   String uri() {
     return "consul://127.0.0.1:" + server.getPort();
+  }
+
+  String httpsUri() {
+    return "consul+https://localhost:" + server.getPort();
   }
 
   synchronized void requireToken(String token) {
