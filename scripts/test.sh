@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, then integration tests against a real etcd that the tests start
-# themselves on free loopback ports. Installs Debian's etcd-server first when etcd is missing.
+# Runs every test: unit tests, then integration tests against real servers that the tests start
+# themselves on free loopback ports (etcd, dnsmasq as a DNS server, ZooKeeper inside the JVM).
+# Installs Debian's etcd-server and dnsmasq-base first when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v etcd >/dev/null 2>&1; then
-  echo "etcd is not installed: installing Debian's etcd-server" >&2
+missing=()
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages the integration tests need: ${missing[*]}" >&2
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq etcd-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 exec mvn -B verify "$@"
