@@ -2,11 +2,21 @@ package io.discovery.loadbalancer;
 
 import io.discovery.client.ServiceInstance;
 
-/** One call to a picked instance; close it exactly once when the call ends. */
+/**
+ * One call to a picked instance. Report its outcome with {@link #succeeded()} or {@link #failed},
+ * which feed the instance's latency estimate and circuit breaker, and close it exactly once when
+ * the call ends; it counts as in flight until then.
+ */
 public interface CallHandle extends AutoCloseable {
 
   /** The instance to call. */
   ServiceInstance instance();
+
+  /** The call succeeded; its latency is measured from {@code begin()} to now. */
+  void succeeded();
+
+  /** The call failed (a connect error, a timeout, a 5xx): counts against the instance's breaker. */
+  void failed(Throwable error);
 
   /** Ends the call: it no longer counts as in flight. Later calls of close do nothing. */
   @Override

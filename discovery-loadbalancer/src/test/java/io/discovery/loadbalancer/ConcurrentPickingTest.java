@@ -62,7 +62,7 @@ class ConcurrentPickingTest {
       pool.shutdownNow();
     }
     assertThat(picks.get()).isPositive();
-    if (lb instanceof LeastConnectionLoadBalancer lc) {
+    if (lb instanceof DefaultLoadBalancer lc) {
       for (ServiceInstance instance : universe) {
         assertThat(lc.inFlight(instance.id())).as("every call closed, so nothing is in flight").isZero();
       }

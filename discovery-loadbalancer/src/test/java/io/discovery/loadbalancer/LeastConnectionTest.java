@@ -53,7 +53,7 @@ class LeastConnectionTest {
   @Test
   void closingAHandleTwiceCountsOnce() {
     TestView view = new TestView("payments", 1);
-    LeastConnectionLoadBalancer lb = (LeastConnectionLoadBalancer) LoadBalancer.leastConnection(view);
+    DefaultLoadBalancer lb = (DefaultLoadBalancer) LoadBalancer.leastConnection(view);
     CallHandle a = lb.begin();
     CallHandle b = lb.begin();
     a.close();
@@ -66,7 +66,7 @@ class LeastConnectionTest {
   @Test
   void inFlightCountsSurviveSnapshotChangesForInstancesThatStay() {
     TestView view = new TestView("payments", 2);
-    LeastConnectionLoadBalancer lb = (LeastConnectionLoadBalancer) LoadBalancer.leastConnection(view);
+    DefaultLoadBalancer lb = (DefaultLoadBalancer) LoadBalancer.leastConnection(view);
     ServiceInstance stays = view.instances().get(0);
     ServiceInstance leaves = view.instances().get(1);
     List<CallHandle> busy = new ArrayList<>();
@@ -91,7 +91,7 @@ class LeastConnectionTest {
   @Test
   void largeSetsUseTwoRandomChoicesAndStillAvoidBusyInstances() {
     TestView view = new TestView("payments", 100);
-    LeastConnectionLoadBalancer lb = (LeastConnectionLoadBalancer) LoadBalancer.leastConnection(view);
+    DefaultLoadBalancer lb = (DefaultLoadBalancer) LoadBalancer.leastConnection(view);
     List<CallHandle> open = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       open.add(lb.begin());

@@ -1,0 +1,324 @@
+package io.discovery.loadbalancer;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * How a {@link LoadBalancer} chooses among the instances it may use. Each policy turns a snapshot
+ * into an immutable chooser that takes no lock and allocates nothing.
+ */
+public abstract class Policy {
+  private final String name;
+
+  private Policy(String name) {
+    this.name = name;
+  }
+
+  /** State shared by all choosers of one balancer (e.g. a round-robin position), or null. */
+  Object newState() {
+    return null;
+  }
+
+  abstract Chooser chooser(Candidates candidates, Object state, LongSupplier ticker);
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  /** Each instance in turn, from a random start; the position survives snapshot changes. */
+  public static Policy roundRobin() {
+    return new Policy("round-robin") {
+      @Override
+      Object newState() {
+        return new StripedSequence();
+      }
+
+      @Override
+      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+        StripedSequence sequence = (StripedSequence) state;
+        int n = c.size();
+        return (key, attempt) -> sequence.next(n);
+      }
+    };
+  }
+
+  /**
+   * Smooth weighted round-robin (nginx's): each instance gets its weight's share, interleaved so
+   * the heaviest never gets a burst. The order is computed once per snapshot (weights divided by
+   * their gcd; scaled down to a cycle of at most 65,536 picks when their sum is larger).
+   */
+  public static Policy weightedRoundRobin() {
+    return new Policy("weighted-round-robin") {
+      @Override
+      Object newState() {
+        return new StripedSequence();
+      }
+
+      @Override
+      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+        StripedSequence sequence = (StripedSequence) state;
+        int[] order = smoothOrder(weights(c));
+        return (key, attempt) -> order[sequence.next(order.length)];
+      }
+    };
+  }
+
+  /** Uniformly at random. */
+  public static Policy random() {
+    return new Policy("random") {
+      @Override
+      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+        int n = c.size();
+        return (key, attempt) -> ThreadLocalRandom.current().nextInt(n);
+      }
+    };
+  }
+
+  /** At random, in proportion to the instances' weights. */
+  public static Policy weightedRandom() {
+    return new Policy("weighted-random") {
+      @Override
+      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+        int[] weights = weights(c);
+        long[] prefix = new long[weights.length];
+        long total = 0;
+        for (int i = 0; i < weights.length; i++) {
+          total += weights[i];
+          prefix[i] = total;
+        }
+        long sum = total;
+        return (key, attempt) -> {
+          long r = ThreadLocalRandom.current().nextLong(sum);
+          int i = Arrays.binarySearch(prefix, r + 1);
+          return i >= 0 ? i : -i - 1;
+        };
+      }
+    };
+  }
+
+  /**
+   * Fewest calls in flight: an exact minimum over up to 8 instances (from a random start, so ties
+   * spread), the better of two distinct random instances over more.
+   */
+  public static Policy leastConnection() {
+    return new Policy("least-connection") {
+      @Override
+      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+        InstanceStats[] stats = c.stats;
+        int n = stats.length;
+        if (n == 1) {
+          return (key, attempt) -> 0;
+        }
+        if (n <= 8) {
+          return (key, attempt) -> attempt > 0 ? ThreadLocalRandom.current().nextInt(n) : exactMinimum(stats);
+        }
+        return (key, attempt) -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          int a = random.nextInt(n);
+          int b = random.nextInt(n - 1);
+          if (b >= a) {
+            b++;
+          }
+          return stats[b].inFlight.get() < stats[a].inFlight.get() ? b : a;
+        };
+      }
+    };
+  }
+
+  private static int exactMinimum(InstanceStats[] stats) {
+    int n = stats.length;
+    int start = ThreadLocalRandom.current().nextInt(n);
+    int best = start;
+    int bestCount = stats[start].inFlight.get();
+    for (int k = 1; k < n && bestCount > 0; k++) {
+      int i = start + k < n ? start + k : start + k - n;
+      int count = stats[i].inFlight.get();
+      if (count < bestCount) {
+        best = i;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
+  /** Peak-EWMA with the default decay window of 10 s; see {@link #peakEwma(Duration)}. */
+  public static Policy peakEwma() {
+    return peakEwma(Duration.ofSeconds(10));
+  }
+
+  /**
+   * The better of two random instances by cost = latency estimate x (calls in flight + 1), as in
+   * Finagle and Linkerd. The estimate jumps up to a slower sample at once and falls back as an
+   * exponentially weighted average; with no samples it decays toward zero over {@code decay}, so an
+   * instance that was slow gets tried again.
+   */
+  public static Policy peakEwma(Duration decay) {
+    if (decay.isZero() || decay.isNegative()) {
+      throw new IllegalArgumentException("invalid peak-EWMA decay " + decay + ": expected more than zero");
+    }
+    double tau = decay.toNanos();
+    return new Policy("peak-ewma(" + decay + ")") {
+      @Override
+      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+        InstanceStats[] stats = c.stats;
+        int n = stats.length;
+        if (n == 1) {
+          return (key, attempt) -> 0;
+        }
+        return (key, attempt) -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          int a = random.nextInt(n);
+          int b = random.nextInt(n - 1);
+          if (b >= a) {
+            b++;
+          }
+          long now = ticker.getAsLong();
+          return stats[b].cost(now, tau) < stats[a].cost(now, tau) ? b : a;
+        };
+      }
+
+      @Override
+      double decayNanos() {
+        return tau;
+      }
+    };
+  }
+
+  /**
+   * Consistent hashing for sticky keys ({@code pick(key)}): a ring with {@code virtualNodes} points
+   * per instance (times its weight, at most 1,000 per instance), so adding or removing one of N
+   * instances moves about 1/N of the keys. Without a key it picks at random.
+   */
+  public static Policy consistentHash(int virtualNodes) {
+    if (virtualNodes < 1 || virtualNodes > 1000) {
+      throw new IllegalArgumentException("invalid virtual node count " + virtualNodes + ": expected 1 to 1000");
+    }
+    return new Policy("consistent-hash(" + virtualNodes + ")") {
+      @Override
+      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+        return ring(c, virtualNodes);
+      }
+    };
+  }
+
+  /** Consistent hashing with 160 virtual nodes per instance. */
+  public static Policy consistentHash() {
+    return consistentHash(160);
+  }
+
+  /** The latency decay window for stats updates, in nanoseconds (peak-EWMA's, else 10 s). */
+  double decayNanos() {
+    return Duration.ofSeconds(10).toNanos();
+  }
+
+  private static Chooser ring(Candidates c, int virtualNodes) {
+    int n = c.size();
+    int points = 0;
+    int[] perInstance = new int[n];
+    for (int i = 0; i < n; i++) {
+      perInstance[i] = Math.min(1000, virtualNodes * Math.max(1, c.instances[i].weight()));
+      points += perInstance[i];
+    }
+    long[] hashes = new long[points];
+    int[] owners = new int[points];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      String id = c.instances[i].id();
+      for (int v = 0; v < perInstance[i]; v++) {
+        hashes[k] = Hashing.hash(id + "#" + v);
+        owners[k++] = i;
+      }
+    }
+    sortTogether(hashes, owners);
+    return (key, attempt) -> {
+      if (key == 0) {
+        return ThreadLocalRandom.current().nextInt(n);
+      }
+      int at = Arrays.binarySearch(hashes, key);
+      int pos = at >= 0 ? at : -at - 1;
+      if (pos == hashes.length) {
+        pos = 0;
+      }
+      int owner = owners[pos];
+      // A later attempt walks on to the next distinct owners clockwise.
+      for (int step = 0, moved = 0; moved < attempt && step < hashes.length; step++) {
+        pos = pos + 1 == hashes.length ? 0 : pos + 1;
+        if (owners[pos] != owner) {
+          owner = owners[pos];
+          moved++;
+        }
+      }
+      return owner;
+    };
+  }
+
+  private static void sortTogether(long[] keys, int[] values) {
+    Integer[] order = new Integer[keys.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
+    long[] k = keys.clone();
+    int[] v = values.clone();
+    for (int i = 0; i < order.length; i++) {
+      keys[i] = k[order[i]];
+      values[i] = v[order[i]];
+    }
+  }
+
+  private static int[] weights(Candidates c) {
+    int[] weights = new int[c.size()];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = Math.max(1, c.instances[i].weight());
+    }
+    return weights;
+  }
+
+  /** nginx's smooth weighted round-robin, run for one whole cycle. */
+  static int[] smoothOrder(int[] weights) {
+    int n = weights.length;
+    if (n == 0) {
+      return new int[0];
+    }
+    int gcd = weights[0];
+    for (int w : weights) {
+      gcd = gcd(gcd, w);
+    }
+    long total = 0;
+    int[] w = new int[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = weights[i] / gcd;
+      total += w[i];
+    }
+    final int maxCycle = 65_536;
+    if (total > maxCycle) {
+      long scaled = 0;
+      for (int i = 0; i < n; i++) {
+        w[i] = (int) Math.max(1, w[i] * (long) maxCycle / total);
+        scaled += w[i];
+      }
+      total = scaled;
+    }
+    int[] order = new int[(int) total];
+    long[] current = new long[n];
+    for (int k = 0; k < order.length; k++) {
+      int best = 0;
+      for (int i = 0; i < n; i++) {
+        current[i] += w[i];
+        if (current[i] > current[best]) {
+          best = i;
+        }
+      }
+      current[best] -= total;
+      order[k] = best;
+    }
+    return order;
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+}
