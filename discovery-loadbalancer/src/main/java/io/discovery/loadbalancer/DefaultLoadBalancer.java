@@ -302,7 +302,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
         reported = true;
         long now = ticker.getAsLong();
         long rtt = now - startNanos;
-        stats.observe(rtt, now, decayNanos);
+        stats.observeFailure(rtt, now, decayNanos);
         if (stats.breaker != null) {
           stats.breaker.onError(rtt, TimeUnit.NANOSECONDS, error);
         }

@@ -49,6 +49,16 @@ final class InstanceStats {
   }
 
   /**
+   * Records a failed call: at least twice the current (decayed) estimate, so that an instance that
+   * fails fast is never mistaken for a fast one, and repeated failures push it away quickly.
+   */
+  synchronized void observeFailure(long rttNanos, long nowNanos, double tauNanos) {
+    double decayed = ewmaNanos * Math.exp(-Math.max(0, nowNanos - stampNanos) / tauNanos);
+    ewmaNanos = Math.max(rttNanos, 2 * decayed);
+    stampNanos = nowNanos;
+  }
+
+  /**
    * Peak-EWMA cost: the latency estimate, decayed toward zero by the time since the last sample
    * (an idle instance is tried again), times calls in flight plus one.
    */

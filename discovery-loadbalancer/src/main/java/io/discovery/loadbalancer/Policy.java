@@ -153,7 +153,8 @@ public abstract class Policy {
    * The better of two random instances by cost = latency estimate x (calls in flight + 1), as in
    * Finagle and Linkerd. The estimate jumps up to a slower sample at once and falls back as an
    * exponentially weighted average; with no samples it decays toward zero over {@code decay}, so an
-   * instance that was slow gets tried again.
+   * instance that was slow gets tried again. A failed call counts as at least twice the current
+   * estimate, so an instance that fails fast is not mistaken for a fast one.
    */
   public static Policy peakEwma(Duration decay) {
     if (decay.isZero() || decay.isNegative()) {
