@@ -39,6 +39,8 @@ final class DefaultLoadBalancer implements LoadBalancer {
   private final LongSupplier ticker;
   private final double decayNanos;
   private final boolean filtering;
+  /** Whether calls need their start time: for latency-aware policies and breakers (a clock read costs ~20 ns). */
+  private final boolean timed;
   private final ConcurrentHashMap<String, InstanceStats> stats = new ConcurrentHashMap<>();
   private final AtomicInteger ejected = new AtomicInteger();
   private final AtomicInteger ejectedInZone = new AtomicInteger();
@@ -47,6 +49,10 @@ final class DefaultLoadBalancer implements LoadBalancer {
 
   /** Everything a pick needs for one snapshot; immutable. */
   private record Picker(Snapshot snapshot, Candidates all, Chooser allChooser, Candidates local, Chooser localChooser) {
+    /** Whether to stay in the local zone: it exists and enough of it is not ejected. */
+    boolean local(int ejectedLocal, int minHealthy) {
+      return local != null && local.size() - ejectedLocal >= minHealthy;
+    }
   }
 
   DefaultLoadBalancer(LoadBalancer.Builder b) {
@@ -63,6 +69,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     this.ticker = b.ticker;
     this.decayNanos = b.policy.decayNanos();
     this.filtering = breakers != null || slowStartNanos > 0;
+    this.timed = breakers != null || b.policy.usesLatency();
   }
 
   @Override
@@ -72,6 +79,17 @@ final class DefaultLoadBalancer implements LoadBalancer {
 
   @Override
   public ServiceInstance pick() {
+    if (!filtering) {
+      // The common case, kept short: one snapshot check and one choice.
+      Picker p = picker();
+      if (p.local(ejectedInZone.get(), minHealthyInZone)) {
+        return p.local().instances[p.localChooser().choose(0L, 0)];
+      }
+      if (p.all().size() == 0) {
+        throw NoInstancesException.of(p.snapshot());
+      }
+      return p.all().instances[p.allChooser().choose(0L, 0)];
+    }
     return choose(0L, false).instance;
   }
 
@@ -91,8 +109,9 @@ final class DefaultLoadBalancer implements LoadBalancer {
   }
 
   private CallHandle start(InstanceStats chosen) {
-    chosen.inFlight.incrementAndGet();
-    return new Call(chosen, ticker.getAsLong(), chosen.breaker != null && chosen.breaker.getState() != CircuitBreaker.State.CLOSED);
+    chosen.callStarted();
+    return new Call(chosen, timed ? ticker.getAsLong() : 0,
+        chosen.breaker != null && chosen.breaker.getState() != CircuitBreaker.State.CLOSED);
   }
 
   private Picker picker() {
@@ -108,7 +127,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     if (candidates.size() == 0) {
       throw NoInstancesException.of(p.snapshot());
     }
-    if (p.local() != null && p.local().size() - ejectedInZone.get() >= minHealthyInZone) {
+    if (p.local(ejectedInZone.get(), minHealthyInZone)) {
       candidates = p.local();
       chooser = p.localChooser();
     }
@@ -257,7 +276,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
   /** In-flight calls of {@code id}, or 0 if unknown; for tests. */
   int inFlight(String id) {
     InstanceStats s = stats.get(id);
-    return s == null ? 0 : s.inFlight.get();
+    return s == null ? 0 : s.inFlight();
   }
 
   /** Whether picks currently ignore ejection; for tests. */
@@ -285,7 +304,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
 
     @Override
     public void succeeded() {
-      if (!reported) {
+      if (!reported && timed) {
         reported = true;
         long now = ticker.getAsLong();
         long rtt = now - startNanos;
@@ -298,7 +317,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
 
     @Override
     public void failed(Throwable error) {
-      if (!reported) {
+      if (!reported && timed) {
         reported = true;
         long now = ticker.getAsLong();
         long rtt = now - startNanos;
@@ -313,7 +332,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     public void close() {
       if (!closed) {
         closed = true;
-        stats.inFlight.decrementAndGet();
+        stats.callEnded();
         if (!reported && holdsPermission) {
           stats.breaker.releasePermission();
         }

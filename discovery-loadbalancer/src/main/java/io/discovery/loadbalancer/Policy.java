@@ -122,7 +122,7 @@ public abstract class Policy {
           if (b >= a) {
             b++;
           }
-          return stats[b].inFlight.get() < stats[a].inFlight.get() ? b : a;
+          return stats[b].inFlight() < stats[a].inFlight() ? b : a;
         };
       }
     };
@@ -132,10 +132,10 @@ public abstract class Policy {
     int n = stats.length;
     int start = ThreadLocalRandom.current().nextInt(n);
     int best = start;
-    int bestCount = stats[start].inFlight.get();
+    int bestCount = stats[start].inFlight();
     for (int k = 1; k < n && bestCount > 0; k++) {
       int i = start + k < n ? start + k : start + k - n;
-      int count = stats[i].inFlight.get();
+      int count = stats[i].inFlight();
       if (count < bestCount) {
         best = i;
         bestCount = count;
@@ -185,6 +185,11 @@ public abstract class Policy {
       double decayNanos() {
         return tau;
       }
+
+      @Override
+      boolean usesLatency() {
+        return true;
+      }
     };
   }
 
@@ -208,6 +213,11 @@ public abstract class Policy {
   /** Consistent hashing with 160 virtual nodes per instance. */
   public static Policy consistentHash() {
     return consistentHash(160);
+  }
+
+  /** Whether the policy reads latency estimates, so calls must be timed. */
+  boolean usesLatency() {
+    return false;
   }
 
   /** The latency decay window for stats updates, in nanoseconds (peak-EWMA's, else 10 s). */
