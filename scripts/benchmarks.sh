@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every benchmark (JMH at 1 and 2 threads with -prof gc, then the load-balancing simulation) and
+# writes discovery-benchmarks/results/RESULTS.md. Takes about 15 minutes on 2 cores. Not part of the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+results=discovery-benchmarks/results
+mkdir -p "$results"
+
+mvn -B -q -Pbenchmarks -DskipTests install
+jar=discovery-benchmarks/target/benchmarks.jar
+
+for threads in 1 2; do
+  java -jar "$jar" -t "$threads" -prof gc -rf json -rff "$results/jmh-t$threads.json" "$@" | tee "$results/jmh-t$threads.txt"
+done
+java -cp "$jar" io.discovery.benchmarks.sim.Simulation 42 | tee "$results/simulation.md"
+
+{
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB;"
+  echo "JDK: $(java -version 2>&1 | head -1); JMH 1.37, 3 warmup + 3 measured iterations of 1 s, 1 fork; $(date -u +%Y-%m-%d)."
+  echo "Command: ./scripts/benchmarks.sh"
+} > "$results/machine.txt"
+java -cp "$jar" io.discovery.benchmarks.Report "$results/RESULTS.md" "$results/simulation.md" "$results/machine.txt" \
+  "1=$results/jmh-t1.json" "2=$results/jmh-t2.json"
