@@ -21,7 +21,7 @@ class RegistryUriTest {
   void malformedEtcdUrisAreRefusedNamingTheBadPart() {
     assertThatThrownBy(() -> DiscoveryClient.create("etcd://127.0.0.1:2379,nohost"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("invalid etcd endpoint 'nohost'");
+        .hasMessageContaining("invalid etcd server 'nohost'");
     assertThatThrownBy(() -> DiscoveryClient.create("etcd://a b"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("invalid registry URI 'etcd://a b'");

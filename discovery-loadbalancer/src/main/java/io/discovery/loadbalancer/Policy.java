@@ -118,14 +118,17 @@ public abstract class Policy {
         return (key, attempt) -> {
           ThreadLocalRandom random = ThreadLocalRandom.current();
           int a = random.nextInt(n);
-          int b = random.nextInt(n - 1);
-          if (b >= a) {
-            b++;
-          }
+          int b = other(random, n, a);
           return stats[b].inFlight() < stats[a].inFlight() ? b : a;
         };
       }
     };
+  }
+
+  /** A random index in {@code [0, n)} other than {@code a}: the second of two distinct choices. */
+  private static int other(ThreadLocalRandom random, int n, int a) {
+    int b = random.nextInt(n - 1);
+    return b >= a ? b + 1 : b;
   }
 
   private static int exactMinimum(InstanceStats[] stats) {
@@ -172,10 +175,7 @@ public abstract class Policy {
         return (key, attempt) -> {
           ThreadLocalRandom random = ThreadLocalRandom.current();
           int a = random.nextInt(n);
-          int b = random.nextInt(n - 1);
-          if (b >= a) {
-            b++;
-          }
+          int b = other(random, n, a);
           long now = ticker.getAsLong();
           return stats[b].cost(now, tau) < stats[a].cost(now, tau) ? b : a;
         };

@@ -4,6 +4,7 @@ import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
+import io.discovery.client.spi.MalformedEntries;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
@@ -41,7 +42,7 @@ final class ZooKeeperBackend implements RegistryBackend {
   private final Clock clock;
   private final ExecutorService reads;
   private final Set<ZooKeeperWatch> watches = ConcurrentHashMap.newKeySet();
-  private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
+  private final MalformedEntries malformed = new MalformedEntries("ZooKeeper");
   private final Object clientLock = new Object();
   /** Guarded by {@link #clientLock}; replaced when its session expires. */
   private ZooKeeper zooKeeper;
@@ -234,12 +235,7 @@ final class ZooKeeperBackend implements RegistryBackend {
     try {
       return CuratorInstanceCodec.read(service, id, data);
     } catch (IllegalArgumentException e) {
-      if (reportedMalformed.size() > 10_000) {
-        reportedMalformed.clear();
-      }
-      if (reportedMalformed.add(service + "/" + id + "@" + modifiedZxid)) {
-        log.warn("skipping malformed ZooKeeper node {}/{}: {}", servicePath(service), id, e.getMessage());
-      }
+      malformed.skipped(servicePath(service) + "/" + id, Long.toHexString(modifiedZxid), e.getMessage());
       return null;
     }
   }

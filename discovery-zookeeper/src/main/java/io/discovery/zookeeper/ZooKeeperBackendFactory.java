@@ -3,6 +3,7 @@ package io.discovery.zookeeper;
 import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.RegistryBackendFactory;
+import io.discovery.client.spi.RegistryUris;
 import java.net.URI;
 import java.time.Clock;
 
@@ -22,31 +23,8 @@ public final class ZooKeeperBackendFactory implements RegistryBackendFactory {
 
   @Override
   public RegistryBackend create(URI uri, BackendContext context) {
-    String authority = uri.getRawAuthority();
-    if (authority == null || authority.isBlank()) {
-      throw new IllegalArgumentException("invalid ZooKeeper URI '" + uri + "': expected zookeeper://host:port[,host:port][/basePath]");
-    }
-    for (String hostPort : authority.split(",")) {
-      int colon = hostPort.lastIndexOf(':');
-      boolean valid = colon > 0 && colon < hostPort.length() - 1;
-      if (valid) {
-        try {
-          int port = Integer.parseInt(hostPort.substring(colon + 1));
-          valid = port > 0 && port <= 65535;
-        } catch (NumberFormatException e) {
-          valid = false;
-        }
-      }
-      if (!valid) {
-        throw new IllegalArgumentException("invalid ZooKeeper server '" + hostPort + "' in '" + uri
-            + "': expected host:port, e.g. 127.0.0.1:2181");
-      }
-    }
-    String path = uri.getPath() == null ? "" : uri.getPath();
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
+    String connectString = String.join(",", RegistryUris.hostPorts(uri, "ZooKeeper", "127.0.0.1:2181"));
     Clock clock = context.scheduler() == null ? Clock.systemUTC() : context.scheduler().clock();
-    return new ZooKeeperBackend(authority, path.isEmpty() ? DEFAULT_BASE_PATH : path, context.ttl(), clock);
+    return new ZooKeeperBackend(connectString, RegistryUris.path(uri, DEFAULT_BASE_PATH), context.ttl(), clock);
   }
 }

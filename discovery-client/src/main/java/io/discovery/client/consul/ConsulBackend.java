@@ -8,6 +8,7 @@ import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
+import io.discovery.client.spi.MalformedEntries;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
@@ -60,7 +61,7 @@ public final class ConsulBackend implements RegistryBackend {
   private final OkHttpClient blocking;
   private final ExecutorService dispatcherThreads;
   private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
-  private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
+  private final MalformedEntries malformed = new MalformedEntries("Consul");
 
   private ConsulBackend(Builder b) {
     this.base = b.base;
@@ -205,13 +206,8 @@ public final class ConsulBackend implements RegistryBackend {
     try {
       return ConsulJson.instance(service, entry);
     } catch (IllegalArgumentException e) {
-      String id = entry.path("Service").path("ID").asText("?");
-      if (reportedMalformed.size() > 10_000) {
-        reportedMalformed.clear();
-      }
-      if (reportedMalformed.add(service + "/" + id + "@" + entry.path("Service").path("ModifyIndex").asText())) {
-        log.warn("skipping malformed Consul entry of '{}' ({}): {}", service, id, e.getMessage());
-      }
+      malformed.skipped(service + "/" + entry.path("Service").path("ID").asText("?"),
+          entry.path("Service").path("ModifyIndex").asText("?"), e.getMessage());
       return null;
     }
   }

@@ -7,6 +7,7 @@ import io.discovery.client.ServiceInstance;
 import io.discovery.client.spi.InstanceCodec;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
+import io.discovery.client.spi.MalformedEntries;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
@@ -32,7 +33,7 @@ public final class EtcdBackend implements RegistryBackend {
   private final String prefix;
   private final ExecutorService watchThreads;
   private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
-  private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
+  private final MalformedEntries malformed = new MalformedEntries("etcd");
   private volatile boolean closed;
 
   EtcdBackend(EtcdGateway gateway, String prefix) {
@@ -166,12 +167,7 @@ public final class EtcdBackend implements RegistryBackend {
       }
       return instance;
     } catch (IllegalArgumentException e) {
-      if (reportedMalformed.size() > 10_000) {
-        reportedMalformed.clear();
-      }
-      if (reportedMalformed.add(key + "@" + modRevision)) {
-        log.warn("skipping malformed etcd entry {} (revision {}): {}", key, modRevision, e.getMessage());
-      }
+      malformed.skipped(key, Long.toString(modRevision), e.getMessage());
       return null;
     }
   }

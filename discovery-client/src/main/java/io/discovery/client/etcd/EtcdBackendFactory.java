@@ -2,6 +2,7 @@ package io.discovery.client.etcd;
 
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.RegistryBackendFactory;
+import io.discovery.client.spi.RegistryUris;
 import io.discovery.client.spi.BackendContext;
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,23 +24,14 @@ public final class EtcdBackendFactory implements RegistryBackendFactory {
 
   @Override
   public RegistryBackend create(URI uri, BackendContext context) {
-    String authority = uri.getRawAuthority();
-    if (authority == null || authority.isBlank()) {
-      throw new IllegalArgumentException("invalid etcd URI '" + uri + "': expected etcd://host:port[,host:port][/prefix]");
-    }
     List<HttpUrl> endpoints = new ArrayList<>();
-    for (String hostPort : authority.split(",")) {
-      HttpUrl url = HttpUrl.parse("http://" + hostPort.trim());
-      if (url == null || hostPort.isBlank() || !hostPort.contains(":")) {
-        throw new IllegalArgumentException("invalid etcd endpoint '" + hostPort + "' in '" + uri
-            + "': expected host:port, e.g. 127.0.0.1:2379");
+    for (String hostPort : RegistryUris.hostPorts(uri, "etcd", "127.0.0.1:2379")) {
+      HttpUrl url = HttpUrl.parse("http://" + hostPort);
+      if (url == null) {
+        throw new IllegalArgumentException("invalid etcd server '" + hostPort + "' in '" + uri + "': expected host:port, e.g. 127.0.0.1:2379");
       }
       endpoints.add(url);
     }
-    String path = uri.getPath() == null ? "" : uri.getPath();
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    return new EtcdBackend(new EtcdGateway(endpoints), path.isEmpty() ? DEFAULT_PREFIX : path);
+    return new EtcdBackend(new EtcdGateway(endpoints), RegistryUris.path(uri, DEFAULT_PREFIX));
   }
 }

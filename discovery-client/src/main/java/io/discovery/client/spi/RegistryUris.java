@@ -1,0 +1,52 @@
+package io.discovery.client.spi;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parsing shared by backend factories: {@code scheme://host:port[,host:port...][/path]}. */
+public final class RegistryUris {
+  private RegistryUris() {
+  }
+
+  /**
+   * The URI's comma-separated {@code host:port} list; throws {@link IllegalArgumentException} naming
+   * the bad element and giving {@code example} (e.g. "127.0.0.1:2379").
+   */
+  public static List<String> hostPorts(URI uri, String registry, String example) {
+    String authority = uri.getRawAuthority();
+    if (authority == null || authority.isBlank()) {
+      throw new IllegalArgumentException("invalid " + registry + " URI '" + uri + "': expected " + uri.getScheme()
+          + "://host:port[,host:port][/path], e.g. " + uri.getScheme() + "://" + example);
+    }
+    List<String> result = new ArrayList<>();
+    for (String hostPort : authority.split(",")) {
+      String trimmed = hostPort.trim();
+      int colon = trimmed.lastIndexOf(':');
+      boolean valid = colon > 0 && colon < trimmed.length() - 1;
+      if (valid) {
+        try {
+          int port = Integer.parseInt(trimmed.substring(colon + 1));
+          valid = port > 0 && port <= 65535;
+        } catch (NumberFormatException e) {
+          valid = false;
+        }
+      }
+      if (!valid) {
+        throw new IllegalArgumentException("invalid " + registry + " server '" + hostPort + "' in '" + uri
+            + "': expected host:port, e.g. " + example);
+      }
+      result.add(trimmed);
+    }
+    return result;
+  }
+
+  /** The URI's path without trailing slashes, or {@code fallback} when it has none. */
+  public static String path(URI uri, String fallback) {
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path.isEmpty() ? fallback : path;
+  }
+}
