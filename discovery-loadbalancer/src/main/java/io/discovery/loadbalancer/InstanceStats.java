@@ -2,30 +2,16 @@ package io.discovery.loadbalancer;
 
 import io.discovery.client.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * What a balancer knows about one instance, kept by instance id across snapshots: calls in flight,
  * a peak-sensitive latency estimate (EWMA), when it was first seen, and its circuit breaker.
  */
-final class InstanceStats {
+final class InstanceStats extends InFlightCounter {
   /** Cost of an instance with calls in flight but no latency sample yet: high, so it is avoided until it answers. */
   private static final double PENALTY = Long.MAX_VALUE >> 16;
 
-  private static final VarHandle IN_FLIGHT;
-
-  static {
-    try {
-      IN_FLIGHT = MethodHandles.lookup().findVarHandle(InstanceStats.class, "inFlight", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   final ServiceInstance instance;
-  /** Calls in flight; a field of its own rather than an AtomicInteger, to save a pointer hop per read on the pick path. */
-  private volatile int inFlight;
   final long firstSeenNanos;
   final CircuitBreaker breaker;
   /** Written under this; read without a lock (a torn pair only skews one cost a little). */
@@ -40,18 +26,6 @@ final class InstanceStats {
     this.instance = instance;
     this.firstSeenNanos = firstSeenNanos;
     this.breaker = breaker;
-  }
-
-  int inFlight() {
-    return inFlight;
-  }
-
-  void callStarted() {
-    IN_FLIGHT.getAndAdd(this, 1);
-  }
-
-  void callEnded() {
-    IN_FLIGHT.getAndAdd(this, -1);
   }
 
   /** Whether the breaker lets a call through now; probes in half-open state take a permission. */
@@ -90,7 +64,7 @@ final class InstanceStats {
     double estimate = ewmaNanos;
     long stamp = stampNanos;
     double decayed = estimate * decay(Math.max(0, nowNanos - stamp) / tauNanos);
-    int pending = inFlight;
+    int pending = inFlight();
     if (decayed == 0 && pending > 0) {
       return PENALTY + pending;
     }
