@@ -74,7 +74,7 @@ public final class RetryBudget {
   /** The bucket of this second, clearing buckets that fell out of the window. */
   private int bucket() {
     long second = Math.floorDiv(ticker.getAsLong(), 1_000_000_000L);
-    int i = (int) Math.floorMod(second, seconds);
+    int i = Math.floorMod(second, seconds);
     if (bucketSecond[i] != second) {
       bucketSecond[i] = second;
       requests[i] = 0;

@@ -32,8 +32,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Consul backend over the local agent's HTTP API
@@ -45,7 +43,6 @@ import org.slf4j.LoggerFactory;
  * the {@code X-Consul-Token} header.
  */
 public final class ConsulBackend implements RegistryBackend {
-  private static final Logger log = LoggerFactory.getLogger(ConsulBackend.class);
   static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
   private static final Duration MIN_DEREGISTER_AFTER = Duration.ofMinutes(1);
