@@ -8,6 +8,7 @@ interface Chooser {
    * choice was ejected or in slow start) should tend to choose another candidate.
    *
    * @param keyHash the request key's hash, for policies that pin keys; 0 without a key
+   * @param nowNanos the balancer's clock, read once per pick when a policy or filter needs it
    */
-  int choose(long keyHash, int attempt);
+  int choose(long keyHash, int attempt, long nowNanos);
 }

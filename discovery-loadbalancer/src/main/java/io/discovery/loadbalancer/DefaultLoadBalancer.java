@@ -41,6 +41,8 @@ final class DefaultLoadBalancer implements LoadBalancer {
   private final boolean filtering;
   /** Whether calls need their start time: for latency-aware policies and breakers (a clock read costs ~20 ns). */
   private final boolean timed;
+  /** Whether a pick reads the clock: for timed calls and slow start; read once and shared. */
+  private final boolean clocked;
   private final ConcurrentHashMap<String, InstanceStats> stats = new ConcurrentHashMap<>();
   private final AtomicInteger ejected = new AtomicInteger();
   private final AtomicInteger ejectedInZone = new AtomicInteger();
@@ -70,6 +72,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     this.decayNanos = b.policy.decayNanos();
     this.filtering = breakers != null || slowStartNanos > 0;
     this.timed = breakers != null || b.policy.usesLatency();
+    this.clocked = timed || slowStartNanos > 0;
   }
 
   @Override
@@ -82,36 +85,38 @@ final class DefaultLoadBalancer implements LoadBalancer {
     if (!filtering) {
       // The common case, kept short: one snapshot check and one choice.
       Picker p = picker();
+      long now = clocked ? ticker.getAsLong() : 0;
       if (p.local(ejectedInZone.get(), minHealthyInZone)) {
-        return p.local().instances[p.localChooser().choose(0L, 0)];
+        return p.local().instances[p.localChooser().choose(0L, 0, now)];
       }
       if (p.all().size() == 0) {
         throw NoInstancesException.of(p.snapshot());
       }
-      return p.all().instances[p.allChooser().choose(0L, 0)];
+      return p.all().instances[p.allChooser().choose(0L, 0, now)];
     }
-    return choose(0L, false).instance;
+    return choose(0L, false, clocked ? ticker.getAsLong() : 0).instance;
   }
 
   @Override
   public ServiceInstance pick(String key) {
-    return choose(Hashing.hash(key) | 1, false).instance;
+    return choose(Hashing.hash(key) | 1, false, clocked ? ticker.getAsLong() : 0).instance;
   }
 
   @Override
   public CallHandle begin() {
-    return start(choose(0L, true));
+    long now = clocked ? ticker.getAsLong() : 0;
+    return start(choose(0L, true, now), now);
   }
 
   @Override
   public CallHandle begin(String key) {
-    return start(choose(Hashing.hash(key) | 1, true));
+    long now = clocked ? ticker.getAsLong() : 0;
+    return start(choose(Hashing.hash(key) | 1, true, now), now);
   }
 
-  private CallHandle start(InstanceStats chosen) {
+  private CallHandle start(InstanceStats chosen, long now) {
     chosen.callStarted();
-    return new Call(chosen, timed ? ticker.getAsLong() : 0,
-        chosen.breaker != null && chosen.breaker.getState() != CircuitBreaker.State.CLOSED);
+    return new Call(chosen, now, chosen.breaker != null && chosen.breaker.getState() != CircuitBreaker.State.CLOSED);
   }
 
   private Picker picker() {
@@ -120,7 +125,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     return p != null && p.snapshot() == current ? p : rebuild(current);
   }
 
-  private InstanceStats choose(long keyHash, boolean probe) {
+  private InstanceStats choose(long keyHash, boolean probe, long now) {
     Picker p = picker();
     Candidates candidates = p.all();
     Chooser chooser = p.allChooser();
@@ -132,12 +137,11 @@ final class DefaultLoadBalancer implements LoadBalancer {
       chooser = p.localChooser();
     }
     if (!filtering) {
-      return candidates.stats[chooser.choose(keyHash, 0)];
+      return candidates.stats[chooser.choose(keyHash, 0, now)];
     }
     boolean ignoreEjection = breakers == null || panicking(p.all().size());
-    long now = slowStartNanos > 0 ? ticker.getAsLong() : 0;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      InstanceStats s = candidates.stats[chooser.choose(keyHash, attempt)];
+      InstanceStats s = candidates.stats[chooser.choose(keyHash, attempt, now)];
       if ((ignoreEjection || usable(s, probe)) && warmEnough(s, now)) {
         return s;
       }
@@ -151,7 +155,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
         return s;
       }
     }
-    return candidates.stats[chooser.choose(keyHash, 0)];
+    return candidates.stats[chooser.choose(keyHash, 0, now)];
   }
 
   private static boolean usable(InstanceStats s, boolean probe) {
@@ -222,9 +226,9 @@ final class DefaultLoadBalancer implements LoadBalancer {
         ls[k] = all[localIndexes.get(k)];
       }
       local = new Candidates(li, ls);
-      localChooser = policy.chooser(local, policyState, ticker);
+      localChooser = policy.chooser(local, policyState);
     }
-    Chooser chooser = all.length == 0 ? (key, attempt) -> 0 : policy.chooser(everyone, policyState, ticker);
+    Chooser chooser = all.length == 0 ? (key, attempt, clock) -> 0 : policy.chooser(everyone, policyState);
     Picker built = new Picker(snapshot, everyone, chooser, local, localChooser);
     picker = built;
     return built;

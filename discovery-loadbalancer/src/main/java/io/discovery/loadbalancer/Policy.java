@@ -3,7 +3,6 @@ package io.discovery.loadbalancer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongSupplier;
 
 /**
  * How a {@link LoadBalancer} chooses among the instances it may use. Each policy turns a snapshot
@@ -21,7 +20,7 @@ public abstract class Policy {
     return null;
   }
 
-  abstract Chooser chooser(Candidates candidates, Object state, LongSupplier ticker);
+  abstract Chooser chooser(Candidates candidates, Object state);
 
   @Override
   public String toString() {
@@ -37,10 +36,10 @@ public abstract class Policy {
       }
 
       @Override
-      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+      Chooser chooser(Candidates c, Object state) {
         StripedSequence sequence = (StripedSequence) state;
         int n = c.size();
-        return (key, attempt) -> sequence.next(n);
+        return (key, attempt, now) -> sequence.next(n);
       }
     };
   }
@@ -58,10 +57,10 @@ public abstract class Policy {
       }
 
       @Override
-      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+      Chooser chooser(Candidates c, Object state) {
         StripedSequence sequence = (StripedSequence) state;
         int[] order = smoothOrder(weights(c));
-        return (key, attempt) -> order[sequence.next(order.length)];
+        return (key, attempt, now) -> order[sequence.next(order.length)];
       }
     };
   }
@@ -70,9 +69,9 @@ public abstract class Policy {
   public static Policy random() {
     return new Policy("random") {
       @Override
-      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+      Chooser chooser(Candidates c, Object state) {
         int n = c.size();
-        return (key, attempt) -> ThreadLocalRandom.current().nextInt(n);
+        return (key, attempt, now) -> ThreadLocalRandom.current().nextInt(n);
       }
     };
   }
@@ -81,7 +80,7 @@ public abstract class Policy {
   public static Policy weightedRandom() {
     return new Policy("weighted-random") {
       @Override
-      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+      Chooser chooser(Candidates c, Object state) {
         int[] weights = weights(c);
         long[] prefix = new long[weights.length];
         long total = 0;
@@ -90,7 +89,7 @@ public abstract class Policy {
           prefix[i] = total;
         }
         long sum = total;
-        return (key, attempt) -> {
+        return (key, attempt, now) -> {
           long r = ThreadLocalRandom.current().nextLong(sum);
           int i = Arrays.binarySearch(prefix, r + 1);
           return i >= 0 ? i : -i - 1;
@@ -106,16 +105,16 @@ public abstract class Policy {
   public static Policy leastConnection() {
     return new Policy("least-connection") {
       @Override
-      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+      Chooser chooser(Candidates c, Object state) {
         InstanceStats[] stats = c.stats;
         int n = stats.length;
         if (n == 1) {
-          return (key, attempt) -> 0;
+          return (key, attempt, now) -> 0;
         }
         if (n <= 8) {
-          return (key, attempt) -> attempt > 0 ? ThreadLocalRandom.current().nextInt(n) : exactMinimum(stats);
+          return (key, attempt, now) -> attempt > 0 ? ThreadLocalRandom.current().nextInt(n) : exactMinimum(stats);
         }
-        return (key, attempt) -> {
+        return (key, attempt, now) -> {
           ThreadLocalRandom random = ThreadLocalRandom.current();
           int a = random.nextInt(n);
           int b = other(random, n, a);
@@ -166,17 +165,16 @@ public abstract class Policy {
     double tau = decay.toNanos();
     return new Policy("peak-ewma(" + decay + ")") {
       @Override
-      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+      Chooser chooser(Candidates c, Object state) {
         InstanceStats[] stats = c.stats;
         int n = stats.length;
         if (n == 1) {
-          return (key, attempt) -> 0;
+          return (key, attempt, now) -> 0;
         }
-        return (key, attempt) -> {
+        return (key, attempt, now) -> {
           ThreadLocalRandom random = ThreadLocalRandom.current();
           int a = random.nextInt(n);
           int b = other(random, n, a);
-          long now = ticker.getAsLong();
           return stats[b].cost(now, tau) < stats[a].cost(now, tau) ? b : a;
         };
       }
@@ -204,7 +202,7 @@ public abstract class Policy {
     }
     return new Policy("consistent-hash(" + virtualNodes + ")") {
       @Override
-      Chooser chooser(Candidates c, Object state, LongSupplier ticker) {
+      Chooser chooser(Candidates c, Object state) {
         return ring(c, virtualNodes);
       }
     };
@@ -244,7 +242,7 @@ public abstract class Policy {
       }
     }
     sortTogether(hashes, owners);
-    return (key, attempt) -> {
+    return (key, attempt, now) -> {
       if (key == 0) {
         return ThreadLocalRandom.current().nextInt(n);
       }
