@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
  */
 final class DefaultLoadBalancer implements LoadBalancer {
   private static final int ATTEMPTS = 4;
+  /** The share of its traffic a slow-starting instance gets at first. */
+  private static final double MIN_SLOW_START_SHARE = 0.1;
 
   private final ServiceView view;
   private final Policy policy;
@@ -32,7 +34,6 @@ final class DefaultLoadBalancer implements LoadBalancer {
   private final String zone;
   private final int minHealthyInZone;
   private final long slowStartNanos;
-  private final double minSlowStartShare;
   private final CircuitBreakerRegistry breakers;
   private final double panicShare;
   private final Listener listener;
@@ -64,7 +65,6 @@ final class DefaultLoadBalancer implements LoadBalancer {
     this.zone = b.zone;
     this.minHealthyInZone = b.minHealthyInZone;
     this.slowStartNanos = b.slowStart == null ? 0 : b.slowStart.toNanos();
-    this.minSlowStartShare = b.minSlowStartShare;
     this.breakers = b.breakers;
     this.panicShare = b.panicShare;
     this.listener = b.listener;
@@ -85,7 +85,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     if (!filtering) {
       // The common case, kept short: one snapshot check and one choice.
       Picker p = picker();
-      long now = clocked ? ticker.getAsLong() : 0;
+      long now = now();
       if (p.local(ejectedInZone.get(), minHealthyInZone)) {
         return p.local().instances[p.localChooser().choose(0L, 0, now)];
       }
@@ -94,24 +94,29 @@ final class DefaultLoadBalancer implements LoadBalancer {
       }
       return p.all().instances[p.allChooser().choose(0L, 0, now)];
     }
-    return choose(0L, false, clocked ? ticker.getAsLong() : 0).instance;
+    return choose(0L, false, now()).instance;
   }
 
   @Override
   public ServiceInstance pick(String key) {
-    return choose(Hashing.hash(key) | 1, false, clocked ? ticker.getAsLong() : 0).instance;
+    return choose(Hashing.hash(key) | 1, false, now()).instance;
   }
 
   @Override
   public CallHandle begin() {
-    long now = clocked ? ticker.getAsLong() : 0;
+    long now = now();
     return start(choose(0L, true, now), now);
   }
 
   @Override
   public CallHandle begin(String key) {
-    long now = clocked ? ticker.getAsLong() : 0;
+    long now = now();
     return start(choose(Hashing.hash(key) | 1, true, now), now);
+  }
+
+  /** The clock, read once per pick, only when something uses it. */
+  private long now() {
+    return clocked ? ticker.getAsLong() : 0;
   }
 
   private CallHandle start(InstanceStats chosen, long now) {
@@ -170,7 +175,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
       return true;
     }
     double share = (double) (now - s.firstSeenNanos) / slowStartNanos;
-    return share >= 1 || ThreadLocalRandom.current().nextDouble() < Math.max(minSlowStartShare, share);
+    return share >= 1 || ThreadLocalRandom.current().nextDouble() < Math.max(MIN_SLOW_START_SHARE, share);
   }
 
   private boolean panicking(int total) {
@@ -239,14 +244,10 @@ final class DefaultLoadBalancer implements LoadBalancer {
     InstanceStats s = new InstanceStats(instance, firstSeen, breaker);
     if (breaker != null) {
       breaker.getEventPublisher().onStateTransition(event -> {
-        CircuitBreaker.State to = event.getStateTransition().getToState();
-        boolean out = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN || to == CircuitBreaker.State.HALF_OPEN;
+        boolean out = ejecting(event.getStateTransition().getToState());
         int delta = s.setEjected(out);
+        countEjected(instance, delta);
         if (delta != 0) {
-          ejected.addAndGet(delta);
-          if (zone != null && zone.equals(instance.zone())) {
-            ejectedInZone.addAndGet(delta);
-          }
           if (out) {
             listener.ejected(instance);
           } else {
@@ -254,24 +255,28 @@ final class DefaultLoadBalancer implements LoadBalancer {
           }
         }
       });
-      if (breaker.getState() != CircuitBreaker.State.CLOSED && s.setEjected(true) == 1) {
-        ejected.incrementAndGet();
-        if (zone != null && zone.equals(instance.zone())) {
-          ejectedInZone.incrementAndGet();
-        }
-      }
+      countEjected(instance, s.setEjected(ejecting(breaker.getState())));
     }
     return s;
   }
 
-  private void retire(InstanceStats s) {
-    int delta = s.retire();
+  /** Whether a breaker in {@code state} takes its instance out of normal picks. */
+  private static boolean ejecting(CircuitBreaker.State state) {
+    return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN || state == CircuitBreaker.State.HALF_OPEN;
+  }
+
+  /** Adds {@code delta} (+1, -1 or 0) to the ejected counts that {@code instance} belongs to. */
+  private void countEjected(ServiceInstance instance, int delta) {
     if (delta != 0) {
       ejected.addAndGet(delta);
-      if (zone != null && zone.equals(s.instance.zone())) {
+      if (zone != null && zone.equals(instance.zone())) {
         ejectedInZone.addAndGet(delta);
       }
     }
+  }
+
+  private void retire(InstanceStats s) {
+    countEjected(s.instance, s.retire());
     if (s.breaker != null) {
       breakers.remove(s.breaker.getName());
     }

@@ -72,7 +72,6 @@ public interface LoadBalancer {
     String zone;
     int minHealthyInZone = 1;
     Duration slowStart;
-    double minSlowStartShare = 0.1;
     CircuitBreakerRegistry breakers;
     double panicShare = 1.0;
     Listener listener = new Listener() { };

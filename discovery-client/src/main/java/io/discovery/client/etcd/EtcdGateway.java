@@ -93,10 +93,6 @@ final class EtcdGateway {
     return endpoints.get(Math.floorMod(current.get(), endpoints.size()));
   }
 
-  List<HttpUrl> endpoints() {
-    return endpoints;
-  }
-
   private static Request request(HttpUrl endpoint, String path, ObjectNode body) {
     return new Request.Builder()
         .url(endpoint.newBuilder().encodedPath(path).build())
