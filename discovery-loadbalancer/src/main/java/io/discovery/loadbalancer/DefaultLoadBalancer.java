@@ -6,27 +6,33 @@ import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import java.util.ArrayList;
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The balancer behind every policy. On each pick it compares the view's snapshot with the one its
- * picker was built from (two volatile reads) and builds a new immutable picker when it changed, so
- * it needs no listener and nothing to close. Per-instance stats are kept by instance id, so counts,
- * latency and breakers survive snapshot changes for instances that stay.
+ * The balancer behind every policy. It subscribes to its view and builds an immutable picker for
+ * each new snapshot on the thread that publishes it (as grpc-java's pickers are built on address
+ * updates), so a pick only reads one volatile field: it never builds, locks or waits. The
+ * subscription holds the balancer weakly: a balancer nobody references is collected, and its
+ * listener leaves the view on the next change. Per-instance stats are kept by id and address, so
+ * counts, latency and breakers survive snapshot changes only for the same id at the same address.
  */
 final class DefaultLoadBalancer implements LoadBalancer {
   private static final int ATTEMPTS = 4;
   /** The share of its traffic a slow-starting instance gets at first. */
   private static final double MIN_SLOW_START_SHARE = 0.1;
+  /** In a choice, the low bit says the pick took a half-open breaker's permission; the rest is the index. */
+  private static final int PERMIT = 1;
 
   private final ServiceView view;
   private final Policy policy;
@@ -44,10 +50,12 @@ final class DefaultLoadBalancer implements LoadBalancer {
   private final boolean timed;
   /** Whether a pick reads the clock: for timed calls and slow start; read once and shared. */
   private final boolean clocked;
-  private final ConcurrentHashMap<String, InstanceStats> stats = new ConcurrentHashMap<>();
+  /** Guarded by this (the rebuild lock); keyed by {@link #identity}. */
+  private final Map<String, InstanceStats> stats = new HashMap<>();
   private final AtomicInteger ejected = new AtomicInteger();
   private final AtomicInteger ejectedInZone = new AtomicInteger();
   private final AtomicBoolean panic = new AtomicBoolean();
+  private final Subscription subscription;
   private volatile Picker picker;
 
   /** Everything a pick needs for one snapshot; immutable. */
@@ -73,6 +81,21 @@ final class DefaultLoadBalancer implements LoadBalancer {
     this.filtering = breakers != null || slowStartNanos > 0;
     this.timed = breakers != null || b.policy.usesLatency();
     this.clocked = timed || slowStartNanos > 0;
+    this.subscription = new Subscription(this);
+    subscription.start(view);
+    if (picker == null) {
+      rebuild(view.snapshot()); // a view that does not replay its current snapshot on subscribe
+    }
+  }
+
+  /** The name of {@code instance}'s breaker in the registry given to {@link LoadBalancer.Builder#outlierEjection}. */
+  static String breakerName(String service, ServiceInstance instance) {
+    return service + "/" + identity(instance);
+  }
+
+  /** What stats are kept by: the id and the address, so that nothing carries over to a moved instance. */
+  private static String identity(ServiceInstance instance) {
+    return instance.id() + "@" + (instance.secure() ? "https://" : "") + instance.hostPort();
   }
 
   @Override
@@ -82,36 +105,40 @@ final class DefaultLoadBalancer implements LoadBalancer {
 
   @Override
   public ServiceInstance pick() {
-    if (!filtering) {
-      // The common case, kept short: one snapshot check and one choice.
-      Picker p = picker();
-      long now = now();
-      if (p.local(ejectedInZone.get(), minHealthyInZone)) {
-        return p.local().instances[p.localChooser().choose(0L, 0, now)];
-      }
-      if (p.all().size() == 0) {
-        throw NoInstancesException.of(p.snapshot());
-      }
-      return p.all().instances[p.allChooser().choose(0L, 0, now)];
-    }
-    return choose(0L, false, now()).instance;
+    return pickOne(0L);
   }
 
   @Override
   public ServiceInstance pick(String key) {
-    return choose(Hashing.hash(key) | 1, false, now()).instance;
+    return pickOne(Hashing.hash(key) | 1);
   }
 
   @Override
   public CallHandle begin() {
-    long now = now();
-    return start(choose(0L, true, now), now);
+    return begin(0L);
   }
 
   @Override
   public CallHandle begin(String key) {
+    return begin(Hashing.hash(key) | 1);
+  }
+
+  private ServiceInstance pickOne(long keyHash) {
+    Picker p = picker;
+    Candidates c = candidates(p);
     long now = now();
-    return start(choose(Hashing.hash(key) | 1, true, now), now);
+    int choice = choose(p, c, keyHash, false, now);
+    return c.instances[choice >>> 1];
+  }
+
+  private CallHandle begin(long keyHash) {
+    Picker p = picker;
+    Candidates c = candidates(p);
+    long now = now();
+    int choice = choose(p, c, keyHash, true, now);
+    InstanceStats chosen = c.stats[choice >>> 1];
+    chosen.callStarted();
+    return new Call(chosen, c.instances[choice >>> 1], now, (choice & PERMIT) != 0);
   }
 
   /** The clock, read once per pick, only when something uses it. */
@@ -119,55 +146,57 @@ final class DefaultLoadBalancer implements LoadBalancer {
     return clocked ? ticker.getAsLong() : 0;
   }
 
-  private CallHandle start(InstanceStats chosen, long now) {
-    chosen.callStarted();
-    return new Call(chosen, now, chosen.breaker != null && chosen.breaker.getState() != CircuitBreaker.State.CLOSED);
-  }
-
-  private Picker picker() {
-    Snapshot current = view.snapshot();
-    Picker p = picker;
-    return p != null && p.snapshot() == current ? p : rebuild(current);
-  }
-
-  private InstanceStats choose(long keyHash, boolean probe, long now) {
-    Picker p = picker();
-    Candidates candidates = p.all();
-    Chooser chooser = p.allChooser();
-    if (candidates.size() == 0) {
+  /** The local zone's candidates while it has enough healthy instances, else all; never empty. */
+  private Candidates candidates(Picker p) {
+    if (p.all().size() == 0) {
       throw NoInstancesException.of(p.snapshot());
     }
-    if (p.local(ejectedInZone.get(), minHealthyInZone)) {
-      candidates = p.local();
-      chooser = p.localChooser();
-    }
+    return p.local(ejectedInZone.get(), minHealthyInZone) ? p.local() : p.all();
+  }
+
+  /**
+   * The index of the chosen candidate in {@code c}, shifted left by one, with {@link #PERMIT} set
+   * when the choice took a half-open breaker's permission (which the call then owes back).
+   */
+  private int choose(Picker p, Candidates c, long keyHash, boolean probe, long now) {
+    Chooser chooser = c == p.local() ? p.localChooser() : p.allChooser();
     if (!filtering) {
-      return candidates.stats[chooser.choose(keyHash, 0, now)];
+      return chooser.choose(keyHash, 0, now) << 1;
     }
     boolean ignoreEjection = breakers == null || panicking(p.all().size());
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      InstanceStats s = candidates.stats[chooser.choose(keyHash, attempt, now)];
-      if ((ignoreEjection || usable(s, probe)) && warmEnough(s, now)) {
-        return s;
+      int i = chooser.choose(keyHash, attempt, now);
+      // Slow start first: a permission is taken only for an instance that will get the call.
+      if (warmEnough(c.stats[i], now)) {
+        int admitted = ignoreEjection ? 0 : admit(c.stats[i], probe);
+        if (admitted >= 0) {
+          return i << 1 | admitted;
+        }
       }
     }
-    // Unlucky draws: take any usable candidate, scanning from a random start.
-    int n = candidates.size();
+    // Unlucky draws: take any admitted candidate, scanning from a random start.
+    int n = c.size();
     int start = ThreadLocalRandom.current().nextInt(n);
     for (int k = 0; k < n; k++) {
-      InstanceStats s = candidates.stats[(start + k) % n];
-      if (ignoreEjection || usable(s, probe)) {
-        return s;
+      int i = (start + k) % n;
+      int admitted = ignoreEjection ? 0 : admit(c.stats[i], probe);
+      if (admitted >= 0) {
+        return i << 1 | admitted;
       }
     }
-    return candidates.stats[chooser.choose(keyHash, 0, now)];
+    return chooser.choose(keyHash, 0, now) << 1;
   }
 
-  private static boolean usable(InstanceStats s, boolean probe) {
-    if (probe) {
-      return s.available();
+  /**
+   * Whether {@code s} may get a call: -1 no; 0 yes (no breaker, or one that does not eject: CLOSED,
+   * DISABLED, METRICS_ONLY); {@link #PERMIT} yes, as a probe holding the breaker's permission, which
+   * only calls that report back ({@code probe}) take.
+   */
+  private static int admit(InstanceStats s, boolean probe) {
+    if (s.breaker == null || !ejecting(s.breaker.getState())) {
+      return 0;
     }
-    return s.breaker == null || s.breaker.getState() == CircuitBreaker.State.CLOSED;
+    return probe && s.breaker.tryAcquirePermission() ? PERMIT : -1;
   }
 
   private boolean warmEnough(InstanceStats s, long now) {
@@ -191,56 +220,59 @@ final class DefaultLoadBalancer implements LoadBalancer {
     return now;
   }
 
-  /** Builds the picker for {@code snapshot}; serialized so that stats are created and retired once. */
-  private synchronized Picker rebuild(Snapshot snapshot) {
-    Picker existing = picker;
-    if (existing != null && existing.snapshot() == snapshot) {
-      return existing;
-    }
-    boolean first = existing == null;
+  /** Builds and publishes the picker for {@code snapshot}; serialized so that stats are created and retired once. */
+  private synchronized void rebuild(Snapshot snapshot) {
+    boolean first = picker == null;
     long now = ticker.getAsLong();
     List<ServiceInstance> instances = snapshot.instances();
-    InstanceStats[] all = new InstanceStats[instances.size()];
-    Set<String> ids = new HashSet<>();
-    List<Integer> localIndexes = new ArrayList<>();
+    ServiceInstance[] everyInstance = instances.toArray(new ServiceInstance[0]);
+    InstanceStats[] all = new InstanceStats[everyInstance.length];
+    Set<String> current = new HashSet<>();
+    int locals = 0;
     for (int i = 0; i < all.length; i++) {
-      ServiceInstance instance = instances.get(i);
-      ids.add(instance.id());
+      ServiceInstance instance = everyInstance[i];
+      String key = identity(instance);
+      current.add(key);
       // Instances present when the balancer starts are warm; later ones slow-start from now.
       long seen = first ? now - slowStartNanos : now;
-      all[i] = stats.computeIfAbsent(instance.id(), id -> newStats(instance, seen));
+      all[i] = stats.computeIfAbsent(key, k -> newStats(instance, seen));
       if (zone != null && zone.equals(instance.zone())) {
-        localIndexes.add(i);
+        locals++;
       }
     }
-    stats.values().removeIf(s -> {
-      if (ids.contains(s.instance.id())) {
+    stats.entrySet().removeIf(e -> {
+      if (current.contains(e.getKey())) {
         return false;
       }
-      retire(s);
+      retire(e.getValue());
       return true;
     });
-    Candidates everyone = new Candidates(instances.toArray(new ServiceInstance[0]), all);
+    Candidates everyone = new Candidates(everyInstance, all);
     Candidates local = null;
     Chooser localChooser = null;
-    if (!localIndexes.isEmpty() && localIndexes.size() < all.length) {
-      ServiceInstance[] li = new ServiceInstance[localIndexes.size()];
-      InstanceStats[] ls = new InstanceStats[localIndexes.size()];
-      for (int k = 0; k < li.length; k++) {
-        li[k] = everyone.instances[localIndexes.get(k)];
-        ls[k] = all[localIndexes.get(k)];
+    if (locals > 0 && locals < all.length) {
+      ServiceInstance[] li = new ServiceInstance[locals];
+      InstanceStats[] ls = new InstanceStats[locals];
+      for (int i = 0, k = 0; i < all.length; i++) {
+        if (zone.equals(everyInstance[i].zone())) {
+          li[k] = everyInstance[i];
+          ls[k++] = all[i];
+        }
       }
       local = new Candidates(li, ls);
       localChooser = policy.chooser(local, policyState);
     }
     Chooser chooser = all.length == 0 ? (key, attempt, clock) -> 0 : policy.chooser(everyone, policyState);
-    Picker built = new Picker(snapshot, everyone, chooser, local, localChooser);
-    picker = built;
-    return built;
+    picker = new Picker(snapshot, everyone, chooser, local, localChooser);
+  }
+
+  /** Stops following the view; for owners that drop the balancer before the collector would. */
+  void close() {
+    subscription.close();
   }
 
   private InstanceStats newStats(ServiceInstance instance, long firstSeen) {
-    CircuitBreaker breaker = breakers == null ? null : breakers.circuitBreaker(view.service() + "/" + instance.id());
+    CircuitBreaker breaker = breakers == null ? null : breakers.circuitBreaker(breakerName(view.service(), instance));
     InstanceStats s = new InstanceStats(instance, firstSeen, breaker);
     if (breaker != null) {
       breaker.getEventPublisher().onStateTransition(event -> {
@@ -282,9 +314,9 @@ final class DefaultLoadBalancer implements LoadBalancer {
     }
   }
 
-  /** In-flight calls of {@code id}, or 0 if unknown; for tests. */
-  int inFlight(String id) {
-    InstanceStats s = stats.get(id);
+  /** In-flight calls of {@code instance} (same id and address), or 0 if unknown; for tests. */
+  synchronized int inFlight(ServiceInstance instance) {
+    InstanceStats s = stats.get(identity(instance));
     return s == null ? 0 : s.inFlight();
   }
 
@@ -295,20 +327,23 @@ final class DefaultLoadBalancer implements LoadBalancer {
 
   private final class Call implements CallHandle {
     private final InstanceStats stats;
+    private final ServiceInstance instance;
     private final long startNanos;
+    /** Whether the pick took a half-open breaker's permission: given back on close unless an outcome used it. */
     private final boolean holdsPermission;
     private boolean reported;
     private boolean closed;
 
-    Call(InstanceStats stats, long startNanos, boolean holdsPermission) {
+    Call(InstanceStats stats, ServiceInstance instance, long startNanos, boolean holdsPermission) {
       this.stats = stats;
+      this.instance = instance;
       this.startNanos = startNanos;
       this.holdsPermission = holdsPermission;
     }
 
     @Override
     public ServiceInstance instance() {
-      return stats.instance;
+      return instance;
     }
 
     @Override
@@ -344,6 +379,49 @@ final class DefaultLoadBalancer implements LoadBalancer {
         stats.callEnded();
         if (!reported && holdsPermission) {
           stats.breaker.releasePermission();
+        }
+      }
+    }
+  }
+
+  /**
+   * The balancer's listener on its view. It holds the balancer weakly, so that the view does not
+   * keep a dropped balancer alive; once the balancer is collected it unsubscribes on the next change.
+   */
+  private static final class Subscription implements Consumer<Snapshot> {
+    private final WeakReference<DefaultLoadBalancer> balancer;
+    private volatile AutoCloseable handle;
+    private volatile boolean closed;
+
+    Subscription(DefaultLoadBalancer balancer) {
+      this.balancer = new WeakReference<>(balancer);
+    }
+
+    void start(ServiceView view) {
+      handle = view.subscribe(this);
+      if (closed) {
+        close();
+      }
+    }
+
+    @Override
+    public void accept(Snapshot snapshot) {
+      DefaultLoadBalancer lb = balancer.get();
+      if (lb == null || closed) {
+        close();
+      } else {
+        lb.rebuild(snapshot);
+      }
+    }
+
+    void close() {
+      closed = true;
+      AutoCloseable h = handle;
+      if (h != null) {
+        try {
+          h.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("could not unsubscribe from the view", e);
         }
       }
     }

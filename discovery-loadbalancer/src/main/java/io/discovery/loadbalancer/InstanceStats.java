@@ -7,7 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * What a balancer knows about one instance, kept by instance id across snapshots: calls in flight,
  * a peak-sensitive latency estimate (EWMA), when it was first seen, and its circuit breaker.
  */
-final class InstanceStats extends InFlightCounter {
+final class InstanceStats extends InFlightTail {
   /** Cost of an instance with calls in flight but no latency sample yet: high, so it is avoided until it answers. */
   private static final double PENALTY = Long.MAX_VALUE >> 16;
 

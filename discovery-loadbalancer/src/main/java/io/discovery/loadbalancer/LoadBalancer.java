@@ -10,8 +10,10 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Picks an instance of one service for each outbound call, from the view's current snapshot. Picks
- * take no lock, never call the registry, and follow the view as it changes.
+ * Picks an instance of one service for each outbound call, from the view's current snapshot. The
+ * balancer subscribes to its view and builds what picks need when the view changes, so a pick takes
+ * no lock, never builds, never calls the registry, and hands out each instance at the address the
+ * view holds now.
  *
  * <pre>{@code
  * LoadBalancer payments = LoadBalancer.builder(discovery.service("payments"))
@@ -130,7 +132,11 @@ public interface LoadBalancer {
           .build()));
     }
 
-    /** One circuit breaker per instance from {@code registry} (named {@code <service>/<instance id>}); open instances are skipped. */
+    /**
+     * One circuit breaker per instance from {@code registry}, named
+     * {@code <service>/<instance id>@<host>:<port>} (a moved instance gets a new one); open instances
+     * are skipped.
+     */
     public Builder outlierEjection(CircuitBreakerRegistry registry) {
       this.breakers = Objects.requireNonNull(registry, "registry");
       return this;

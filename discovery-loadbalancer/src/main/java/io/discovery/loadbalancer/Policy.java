@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public abstract class Policy {
   private final String name;
 
-  private Policy(String name) {
+  /** Package-private: the policies are the factory methods below. */
+  Policy(String name) {
     this.name = name;
   }
 
@@ -46,8 +47,10 @@ public abstract class Policy {
 
   /**
    * Smooth weighted round-robin (nginx's): each instance gets its weight's share, interleaved so
-   * the heaviest never gets a burst. The order is computed once per snapshot (weights divided by
-   * their gcd; scaled down to a cycle of at most 65,536 picks when their sum is larger).
+   * the heaviest never gets a burst. The order is computed once per snapshot: weights divided by
+   * their gcd, then scaled down (each instance keeps at least one turn) when the cycle would be
+   * longer than 65,536 picks or cost more than {@value #MAX_SMOOTH_STEPS} steps to compute, so a
+   * snapshot of 1,000 instances builds in about a millisecond; shares are exact within that bound.
    */
   public static Policy weightedRoundRobin() {
     return new Policy("weighted-round-robin") {
@@ -193,8 +196,9 @@ public abstract class Policy {
 
   /**
    * Consistent hashing for sticky keys ({@code pick(key)}): a ring with {@code virtualNodes} points
-   * per instance (times its weight, at most 1,000 per instance), so adding or removing one of N
-   * instances moves about 1/N of the keys. Without a key it picks at random.
+   * per instance times its weight (at most 65,536 points in all, scaled down in proportion beyond),
+   * so adding or removing one of N instances moves about 1/N of the keys. Without a key it picks at
+   * random.
    */
   public static Policy consistentHash(int virtualNodes) {
     if (virtualNodes < 1 || virtualNodes > 1000) {
@@ -203,7 +207,7 @@ public abstract class Policy {
     return new Policy("consistent-hash(" + virtualNodes + ")") {
       @Override
       Chooser chooser(Candidates c, Object state) {
-        return ring(c, virtualNodes);
+        return HashRing.of(c, virtualNodes);
       }
     };
   }
@@ -223,61 +227,6 @@ public abstract class Policy {
     return Duration.ofSeconds(10).toNanos();
   }
 
-  private static Chooser ring(Candidates c, int virtualNodes) {
-    int n = c.size();
-    int points = 0;
-    int[] perInstance = new int[n];
-    for (int i = 0; i < n; i++) {
-      perInstance[i] = Math.min(1000, virtualNodes * Math.max(1, c.instances[i].weight()));
-      points += perInstance[i];
-    }
-    long[] hashes = new long[points];
-    int[] owners = new int[points];
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-      String id = c.instances[i].id();
-      for (int v = 0; v < perInstance[i]; v++) {
-        hashes[k] = Hashing.hash(id + "#" + v);
-        owners[k++] = i;
-      }
-    }
-    sortTogether(hashes, owners);
-    return (key, attempt, now) -> {
-      if (key == 0) {
-        return ThreadLocalRandom.current().nextInt(n);
-      }
-      int at = Arrays.binarySearch(hashes, key);
-      int pos = at >= 0 ? at : -at - 1;
-      if (pos == hashes.length) {
-        pos = 0;
-      }
-      int owner = owners[pos];
-      // A later attempt walks on to the next distinct owners clockwise.
-      for (int step = 0, moved = 0; moved < attempt && step < hashes.length; step++) {
-        pos = pos + 1 == hashes.length ? 0 : pos + 1;
-        if (owners[pos] != owner) {
-          owner = owners[pos];
-          moved++;
-        }
-      }
-      return owner;
-    };
-  }
-
-  private static void sortTogether(long[] keys, int[] values) {
-    Integer[] order = new Integer[keys.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
-    long[] k = keys.clone();
-    int[] v = values.clone();
-    for (int i = 0; i < order.length; i++) {
-      keys[i] = k[order[i]];
-      values[i] = v[order[i]];
-    }
-  }
-
   private static int[] weights(Candidates c) {
     int[] weights = new int[c.size()];
     for (int i = 0; i < weights.length; i++) {
@@ -285,6 +234,9 @@ public abstract class Policy {
     }
     return weights;
   }
+
+  /** The most steps (cycle length x instances) one smooth weighted round-robin build may take. */
+  static final long MAX_SMOOTH_STEPS = 1L << 21;
 
   /** nginx's smooth weighted round-robin, run for one whole cycle. */
   static int[] smoothOrder(int[] weights) {
@@ -302,11 +254,11 @@ public abstract class Policy {
       w[i] = weights[i] / gcd;
       total += w[i];
     }
-    final int maxCycle = 65_536;
+    int maxCycle = (int) Math.max(n, Math.min(65_536, MAX_SMOOTH_STEPS / n));
     if (total > maxCycle) {
       long scaled = 0;
       for (int i = 0; i < n; i++) {
-        w[i] = (int) Math.max(1, w[i] * (long) maxCycle / total);
+        w[i] = (int) Math.max(1, w[i] * (long) (maxCycle - n) / total);
         scaled += w[i];
       }
       total = scaled;

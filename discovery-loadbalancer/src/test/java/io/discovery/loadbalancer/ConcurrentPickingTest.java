@@ -64,7 +64,7 @@ class ConcurrentPickingTest {
     assertThat(picks.get()).isPositive();
     if (lb instanceof DefaultLoadBalancer lc) {
       for (ServiceInstance instance : universe) {
-        assertThat(lc.inFlight(instance.id())).as("every call closed, so nothing is in flight").isZero();
+        assertThat(lc.inFlight(instance)).as("every call closed, so nothing is in flight").isZero();
       }
     }
   }

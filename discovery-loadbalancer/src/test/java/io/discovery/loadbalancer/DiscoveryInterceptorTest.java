@@ -218,8 +218,8 @@ class DiscoveryInterceptorTest {
     ServiceInstance only = ServiceInstance.of("payments", backends.get(0).address());
 
     Response open = http.newCall(new Request.Builder().url("http://payments/slow").build()).execute();
-    assertThat(lb.inFlight(only.id())).isEqualTo(1);
+    assertThat(lb.inFlight(only)).isEqualTo(1);
     open.close();
-    assertThat(lb.inFlight(only.id())).isZero();
+    assertThat(lb.inFlight(only)).isZero();
   }
 }

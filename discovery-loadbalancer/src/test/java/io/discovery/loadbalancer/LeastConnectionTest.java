@@ -58,9 +58,9 @@ class LeastConnectionTest {
     CallHandle b = lb.begin();
     a.close();
     a.close();
-    assertThat(lb.inFlight(b.instance().id())).isEqualTo(1);
+    assertThat(lb.inFlight(b.instance())).isEqualTo(1);
     b.close();
-    assertThat(lb.inFlight(b.instance().id())).isZero();
+    assertThat(lb.inFlight(b.instance())).isZero();
   }
 
   @Test
@@ -73,19 +73,19 @@ class LeastConnectionTest {
     for (int i = 0; i < 4; i++) {
       busy.add(lb.begin());
     }
-    assertThat(lb.inFlight(stays.id())).isEqualTo(2);
+    assertThat(lb.inFlight(stays)).isEqualTo(2);
 
     ServiceInstance added = TestView.instances("payments", 5, 1).get(0);
     view.set(List.of(stays, added));
 
     assertThat(lb.pick()).as("the new instance has no calls in flight").isEqualTo(added);
-    assertThat(lb.inFlight(stays.id())).isEqualTo(2);
-    assertThat(lb.inFlight(leaves.id())).as("a removed instance is forgotten").isZero();
+    assertThat(lb.inFlight(stays)).isEqualTo(2);
+    assertThat(lb.inFlight(leaves)).as("a removed instance is forgotten").isZero();
     for (int i = 0; i < 10; i++) {
       assertThat(lb.pick()).isNotEqualTo(leaves);
     }
     busy.forEach(CallHandle::close);
-    assertThat(lb.inFlight(stays.id())).isZero();
+    assertThat(lb.inFlight(stays)).isZero();
   }
 
   @Test
@@ -99,7 +99,7 @@ class LeastConnectionTest {
     ServiceInstance hot = open.get(0).instance();
     List<CallHandle> held = open.stream().filter(c -> c.instance().equals(hot)).toList();
     open.stream().filter(c -> !c.instance().equals(hot)).forEach(CallHandle::close);
-    assertThat(lb.inFlight(hot.id())).isEqualTo(held.size()).isPositive();
+    assertThat(lb.inFlight(hot)).isEqualTo(held.size()).isPositive();
 
     int hits = 0;
     for (int i = 0; i < 10_000; i++) {

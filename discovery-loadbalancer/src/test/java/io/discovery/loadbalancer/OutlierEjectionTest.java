@@ -94,7 +94,7 @@ class OutlierEjectionTest {
     LoadBalancer lb = LoadBalancer.builder(view).outlierEjection(registry).listener(listener).build();
     ServiceInstance bad = view.instances().get(0);
     failOn(lb, bad, 4);
-    registry.circuitBreaker("payments/" + bad.id()).transitionToHalfOpenState(); // as after the open wait
+    registry.circuitBreaker(DefaultLoadBalancer.breakerName("payments", bad)).transitionToHalfOpenState(); // as after the open wait
 
     Set<ServiceInstance> seen = new HashSet<>();
     for (int i = 0; i < 20; i++) {
@@ -143,7 +143,7 @@ class OutlierEjectionTest {
     lb.pick();
     assertThat(lb.inPanic()).isTrue();
 
-    registry.circuitBreaker("payments/" + view.instances().get(2).id()).transitionToClosedState();
+    registry.circuitBreaker(DefaultLoadBalancer.breakerName("payments", view.instances().get(2))).transitionToClosedState();
     lb.pick();
     assertThat(lb.inPanic()).isFalse();
     assertThat(events).containsSubsequence("panic 3/4", "restored " + view.instances().get(2).host(), "calm");

@@ -6,12 +6,14 @@ import io.discovery.client.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** A view whose snapshot the test sets. */
+/** A view whose snapshot the test sets; listeners hear of each new snapshot on the setting thread. */
 final class TestView implements ServiceView {
   private final String service;
   private volatile Snapshot snapshot;
+  private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
   private long revision;
 
   TestView(String service, int instances) {
@@ -28,11 +30,21 @@ final class TestView implements ServiceView {
   }
 
   synchronized void set(List<ServiceInstance> instances) {
-    snapshot = new Snapshot(service, instances, ++revision, Instant.EPOCH, false);
+    publish(new Snapshot(service, instances, ++revision, Instant.EPOCH, false));
   }
 
   synchronized void staleEmpty() {
-    snapshot = new Snapshot(service, List.of(), revision, Instant.EPOCH, true);
+    publish(new Snapshot(service, List.of(), revision, Instant.EPOCH, true));
+  }
+
+  private void publish(Snapshot next) {
+    snapshot = next;
+    listeners.forEach(listener -> listener.accept(next));
+  }
+
+  /** How many listeners are subscribed. */
+  int subscribers() {
+    return listeners.size();
   }
 
   @Override
@@ -46,7 +58,9 @@ final class TestView implements ServiceView {
   }
 
   @Override
-  public AutoCloseable subscribe(Consumer<Snapshot> listener) {
-    throw new UnsupportedOperationException("load balancers read snapshots; they do not subscribe");
+  public synchronized AutoCloseable subscribe(Consumer<Snapshot> listener) {
+    listeners.add(listener);
+    listener.accept(snapshot);
+    return () -> listeners.remove(listener);
   }
 }
