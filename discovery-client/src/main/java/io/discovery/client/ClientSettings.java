@@ -13,6 +13,9 @@ record ClientSettings(
     Duration shutdownTimeout,
     Duration initialLoadTimeout) {
 
+  /** The longest single wait of a thread blocked on a deadline: a fake clock is checked again after it. */
+  static final long WAIT_SLICE_NANOS = 20_000_000L;
+
   /** A renewal delay of about a third of the TTL, jittered by +-10% so that renewals spread out. */
   Duration heartbeatDelay() {
     long third = ttl.toNanos() / 3;

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ public final class DiscoveryClient implements AutoCloseable {
   private final boolean ownsScheduler;
   private final Map<String, ManagedRegistration> registrations = new ConcurrentHashMap<>();
   private final Map<String, WatchedServiceView> views = new ConcurrentHashMap<>();
+  /** Whether the registry failed to answer the last time a view asked: new views then do not wait. */
+  private final AtomicBoolean registryDown = new AtomicBoolean();
   private final Thread shutdownHook;
   private final Object closeLock = new Object();
   private volatile boolean closed;
@@ -117,30 +120,65 @@ public final class DiscoveryClient implements AutoCloseable {
 
   /**
    * The cached view of {@code service}. The first call for a service starts its watch and waits for
-   * the first snapshot up to the initial load timeout (default 5 s); if the registry does not answer
-   * in time, the view starts empty and stale and fills in when it does. Later calls return at once.
+   * the first snapshot up to the initial load timeout (default 5 s; see
+   * {@link Builder#initialLoadTimeout}); if the registry does not answer in time, the view starts
+   * empty and stale and fills in when it does. Calls for a view still loading wait until that same
+   * deadline, not a new one; and once the client knows the registry is unreachable (a view timed
+   * out or its watch failed, and none has loaded since), a new view does not wait at all. So a
+   * process that starts while its registry is down waits one timeout in total, however many
+   * services it asks for.
+   *
+   * @throws IllegalArgumentException if {@code service} is not a valid service name
    */
   public ServiceView service(String service) {
-    ServiceInstance.checkServiceName(service);
+    return service(service, settings.initialLoadTimeout());
+  }
+
+  /**
+   * {@link #service(String)}, waiting at most {@code maxWait} for a view that has not loaded yet
+   * (never longer than the view's own deadline); {@code Duration.ZERO} never waits.
+   */
+  public ServiceView service(String service, Duration maxWait) {
+    String name = ServiceInstance.checkServiceName(service);
+    Objects.requireNonNull(maxWait, "maxWait");
     WatchedServiceView view;
     boolean created;
     synchronized (closeLock) {
       checkOpen();
-      WatchedServiceView existing = views.get(service);
+      WatchedServiceView existing = views.get(name);
       created = existing == null;
-      view = created ? new WatchedServiceView(service, settings) : existing;
+      view = created ? new WatchedServiceView(name, settings, registryDown) : existing;
       if (created) {
-        views.put(service, view);
+        views.put(name, view);
       }
     }
     if (created) {
       view.start();
     }
-    if (!view.awaitLoaded(settings.initialLoadTimeout()) && created) {
-      log.warn("no answer from the registry about '{}' within {}; the view starts empty and fills in when it answers",
-          service, settings.initialLoadTimeout());
+    if (!view.awaitLoaded(maxWait) && created) {
+      log.warn("no answer from the registry about '{}' yet (the registry {}); the view starts empty and stale and fills "
+          + "in when it answers", name, registryDown.get() ? "is unreachable" : "did not answer within " + maxWait);
     }
     return view;
+  }
+
+  /**
+   * Stops watching {@code service} and forgets its view, if the registry answered that it has no
+   * instances and nothing subscribes to the view: for callers that resolve names which may not be
+   * services (the OkHttp interceptor), so that each such name does not keep a watch for the life of
+   * the client. Returns whether the view was dropped; a later {@link #service} starts a new one.
+   */
+  public boolean forgetIfUnused(String service) {
+    WatchedServiceView view;
+    synchronized (closeLock) {
+      view = views.get(service);
+      if (view == null || !view.loaded() || !view.snapshot().isEmpty() || view.hasSubscribers()) {
+        return false;
+      }
+      views.remove(service, view);
+    }
+    view.close();
+    return true;
   }
 
   /** The registrations this client holds open. */

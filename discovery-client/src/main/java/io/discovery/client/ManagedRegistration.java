@@ -4,9 +4,10 @@ import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
 import io.discovery.client.time.ScheduledTask;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Keeps one instance registered: registers with backoff, renews at about ttl/3, registers again when
  * the lease is lost. Every backend call for this registration holds {@link #io}, and each checks
  * {@link #closed} under it, so that once {@link #close} has deregistered, no attempt already in flight
- * can bring the instance back.
+ * can bring the instance back; a register or renewal that outlives close's timeout deregisters when it
+ * returns. Anything a backend throws, Errors included, schedules another attempt, so the heartbeat
+ * chain never ends by accident; only a {@link RegistrationRejectedException} ends it, as FAILED.
  */
 final class ManagedRegistration implements Registration {
   private static final Logger log = LoggerFactory.getLogger(ManagedRegistration.class);
@@ -33,6 +36,7 @@ final class ManagedRegistration implements Registration {
   private ScheduledTask next;
   private volatile boolean closed;
   private volatile RegistrationState state = RegistrationState.REGISTERING;
+  private volatile RegistrationRejectedException failure;
 
   ManagedRegistration(ServiceInstance instance, ClientSettings settings, Consumer<ManagedRegistration> onClosed) {
     this.instance = instance;
@@ -55,15 +59,21 @@ final class ManagedRegistration implements Registration {
   }
 
   @Override
+  public Optional<RegistrationRejectedException> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  @Override
   public boolean awaitRegistered(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = settings.scheduler().nanoTime() + timeout.toNanos();
     synchronized (monitor) {
       while (state != RegistrationState.REGISTERED) {
-        long left = deadline - System.nanoTime();
-        if (state == RegistrationState.CLOSED || left <= 0) {
+        long left = deadline - settings.scheduler().nanoTime();
+        if (state == RegistrationState.CLOSED || state == RegistrationState.FAILED || left <= 0) {
           return false;
         }
-        TimeUnit.NANOSECONDS.timedWait(monitor, left);
+        // In slices: on a fake clock the deadline moves only when the test advances time.
+        TimeUnit.NANOSECONDS.timedWait(monitor, Math.min(left, ClientSettings.WAIT_SLICE_NANOS));
       }
       return true;
     }
@@ -77,7 +87,10 @@ final class ManagedRegistration implements Registration {
       }
       try {
         lease = settings.backend().register(instance, settings.ttl());
-      } catch (RuntimeException e) {
+      } catch (RegistrationRejectedException e) {
+        fail(e);
+        return;
+      } catch (RuntimeException | Error e) {
         retryLater(this::register, settings.backoff().max(), "could not register " + describe(), e);
         return;
       }
@@ -107,12 +120,20 @@ final class ManagedRegistration implements Registration {
         transition(RegistrationState.RETRYING, "lease of " + describe() + " lost (" + e.getMessage() + "); registering again");
         scheduleNext(this::register, Duration.ZERO);
         return;
-      } catch (RuntimeException e) {
+      } catch (RegistrationRejectedException e) {
+        fail(e);
+        return;
+      } catch (RuntimeException | Error e) {
         // Renew at least once per heartbeat interval so that the lease outlives a short outage.
         retryLater(this::renew, settings.heartbeatDelay(), "could not renew " + describe(), e);
         return;
       }
       failures = 0;
+      if (closed) {
+        // close() gave up waiting for this renewal; it must not leave the instance behind.
+        deregisterQuietly();
+        return;
+      }
       transition(RegistrationState.REGISTERED, null);
       scheduleNext(this::renew, settings.heartbeatDelay());
     } finally {
@@ -121,11 +142,21 @@ final class ManagedRegistration implements Registration {
   }
 
   /** Schedules {@code task} after the next backoff delay; the caller holds {@link #io}. */
-  private void retryLater(Runnable task, Duration maxDelay, String what, RuntimeException e) {
+  private void retryLater(Runnable task, Duration maxDelay, String what, Throwable e) {
     Duration delay = min(settings.backoff().delay(failures++), maxDelay);
-    transition(RegistrationState.RETRYING, what + ": " + e.getMessage() + "; retrying with backoff");
+    if (e instanceof Error) {
+      log.error("{} failed with an error; retrying with backoff", describe(), e);
+    }
+    transition(RegistrationState.RETRYING, what + ": " + e + "; retrying with backoff");
     log.debug("next attempt for {} in {}", describe(), delay);
     scheduleNext(task, delay);
+  }
+
+  /** The registry refused the instance for good: stop trying; the caller holds {@link #io}. */
+  private void fail(RegistrationRejectedException e) {
+    failure = e;
+    transition(RegistrationState.FAILED, "registry refused " + describe() + " for good: " + e.getMessage()
+        + "; not retrying (fix the cause, then close this registration and register again)");
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -154,6 +185,8 @@ final class ManagedRegistration implements Registration {
       log.info("{} {}", from == RegistrationState.REGISTERING ? "registered" : "registered again:", describe());
     } else if (to == RegistrationState.RETRYING) {
       log.warn("{}", reason);
+    } else if (to == RegistrationState.FAILED) {
+      log.error("{}", reason);
     }
   }
 
@@ -220,6 +253,8 @@ final class ManagedRegistration implements Registration {
 
   @Override
   public String toString() {
-    return "Registration{" + instance.service() + "/" + instance.id() + " " + state + "}";
+    RegistrationRejectedException f = failure;
+    return "Registration{" + instance.service() + "/" + instance.id() + " " + state
+        + (f == null ? "" : ": " + f.getMessage()) + "}";
   }
 }

@@ -10,13 +10,23 @@ public class NoInstancesException extends DiscoveryException {
     this.service = service;
   }
 
-  /** An exception for an empty snapshot, saying whether the view is stale because the registry is unreachable. */
+  /**
+   * An exception for an empty snapshot that tells apart a registry that never answered for this
+   * service, one that answered "none" and is unreachable now, and one that answers "none" now.
+   */
   public static NoInstancesException of(Snapshot snapshot) {
-    String message = "no instances of '" + snapshot.service() + "' are registered";
-    if (snapshot.stale()) {
-      message += " (the registry is unreachable; this view was last updated at " + snapshot.updatedAt() + ")";
+    String service = snapshot.service();
+    String message;
+    if (!snapshot.loaded()) {
+      message = "no instances of '" + service + "' are known: the registry has not answered for this service since "
+          + snapshot.updatedAt() + "; check that the registry is reachable (the view fills in when it answers)";
+    } else if (snapshot.stale()) {
+      message = "no instances of '" + service + "' were registered when the registry last answered, at "
+          + snapshot.updatedAt() + "; the registry is unreachable since";
+    } else {
+      message = "no instances of '" + service + "' are registered";
     }
-    return new NoInstancesException(snapshot.service(), message);
+    return new NoInstancesException(service, message);
   }
 
   /** The service that has no instances. */

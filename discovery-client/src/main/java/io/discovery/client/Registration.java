@@ -1,6 +1,7 @@
 package io.discovery.client;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One instance registered by a {@link DiscoveryClient}. The client keeps it registered (heartbeat,
@@ -14,11 +15,15 @@ public interface Registration extends AutoCloseable {
   /** The current state. */
   RegistrationState state();
 
+  /** Why the registry refused the instance for good, when the state is {@link RegistrationState#FAILED}. */
+  Optional<RegistrationRejectedException> failure();
+
   /**
-   * Waits until the instance is registered.
+   * Waits until the instance is registered, measuring {@code timeout} on the client's scheduler.
    *
    * @param timeout how long to wait at most
-   * @return true if registered, false if the timeout passed or the registration is closed
+   * @return true if registered; false at once if the registration is closed or failed, or when the
+   *     timeout passed
    */
   boolean awaitRegistered(Duration timeout) throws InterruptedException;
 

@@ -8,6 +8,11 @@ public enum RegistrationState {
   REGISTERED,
   /** The registry is unreachable or lost the lease; the client registers again by itself with backoff. */
   RETRYING,
+  /**
+   * The registry refused the instance in a way retrying cannot fix (see
+   * {@link Registration#failure()}); the client stopped trying. Close it and register again.
+   */
+  FAILED,
   /** Deregistered by {@link Registration#close()} or the client's close; never registered again. */
   CLOSED
 }

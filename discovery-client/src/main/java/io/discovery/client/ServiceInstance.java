@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * One network endpoint of a service, as registered in and read from a registry. Immutable and
  * validated at construction: a bad value raises {@link IllegalArgumentException} naming it.
  *
- * @param service  service name: 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit
+ * @param service  service name: 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit;
+ *                 case-insensitive, kept in lower case
  * @param id       instance id, unique within the service: 1 to 200 printable characters, no '/' or space
  * @param host     hostname, IPv4 address or IPv6 address (without brackets)
  * @param port     TCP port, 1 to 65535
@@ -100,12 +101,16 @@ public record ServiceInstance(
     return service + "-" + host.replace(':', '_').replace('%', '_') + "-" + port;
   }
 
+  /**
+   * The service name in its canonical form, lower case: names are case-insensitive, as in DNS,
+   * Consul's catalog and Kubernetes, so "Payments" and "payments" are one service on every backend.
+   */
   static String checkServiceName(String service) {
     if (service == null || !SERVICE_NAME.matcher(service).matches()) {
       throw new IllegalArgumentException("invalid service name '" + service
           + "': expected 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
-    return service;
+    return service.toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String checkHost(String host) {

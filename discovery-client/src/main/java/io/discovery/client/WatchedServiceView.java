@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ServiceView} kept current by a backend watch. When the watch fails, the last snapshot is
- * kept and marked stale, and a new watch starts after a backoff delay.
+ * kept and marked stale, and a new watch starts after a backoff delay. Callers wait for the first
+ * load until one deadline, set when the view is created (none when the client already knows the
+ * registry is unreachable), so a down registry costs at most one initial-load timeout.
  */
 final class WatchedServiceView implements ServiceView {
   private static final Logger log = LoggerFactory.getLogger(WatchedServiceView.class);
@@ -26,6 +29,9 @@ final class WatchedServiceView implements ServiceView {
   private final ClientSettings settings;
   private final CopyOnWriteArrayList<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch loaded = new CountDownLatch(1);
+  /** Shared by the client's views: whether the registry failed to answer the last time anyone asked. */
+  private final AtomicBoolean registryDown;
+  private final long loadDeadlineNanos;
   private volatile Snapshot snapshot;
 
   /** Guarded by this: the watch in use; callbacks from any older one are ignored. */
@@ -35,10 +41,13 @@ final class WatchedServiceView implements ServiceView {
   private int failures;
   private boolean closed;
 
-  WatchedServiceView(String service, ClientSettings settings) {
+  WatchedServiceView(String service, ClientSettings settings, AtomicBoolean registryDown) {
     this.service = service;
     this.settings = settings;
-    this.snapshot = new Snapshot(service, List.of(), 0, settings.scheduler().clock().instant(), true);
+    this.registryDown = registryDown;
+    this.loadDeadlineNanos = settings.scheduler().nanoTime()
+        + (registryDown.get() ? 0 : settings.initialLoadTimeout().toNanos());
+    this.snapshot = Snapshot.notLoaded(service, settings.scheduler().clock().instant());
   }
 
   @Override
@@ -65,14 +74,38 @@ final class WatchedServiceView implements ServiceView {
     startWatch();
   }
 
-  /** Waits up to {@code timeout} for the first snapshot; returns whether it arrived. */
-  boolean awaitLoaded(Duration timeout) {
+  /**
+   * Waits for the first snapshot until the view's load deadline or {@code maxWait}, whichever comes
+   * first, on the scheduler's clock; returns whether it arrived. Past the deadline it returns at once.
+   */
+  boolean awaitLoaded(Duration maxWait) {
+    long now = settings.scheduler().nanoTime();
+    long deadline = Math.min(loadDeadlineNanos, now + maxWait.toNanos());
     try {
-      return loaded.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      for (long left = deadline - now; left > 0; left = deadline - settings.scheduler().nanoTime()) {
+        // In slices: on a fake clock the deadline moves only when the test advances time.
+        if (loaded.await(Math.min(left, ClientSettings.WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS)) {
+          return true;
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
     }
+    boolean arrived = loaded.getCount() == 0;
+    if (!arrived) {
+      registryDown.set(true);
+    }
+    return arrived;
+  }
+
+  /** Whether the registry answered for this service at least once. */
+  boolean loaded() {
+    return loaded.getCount() == 0;
+  }
+
+  /** Whether anything but the client follows this view. */
+  boolean hasSubscribers() {
+    return !listeners.isEmpty();
   }
 
   private void startWatch() {
@@ -115,6 +148,7 @@ final class WatchedServiceView implements ServiceView {
       publish(new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false));
     }
     loaded.countDown();
+    registryDown.set(false);
     if (wasStale) {
       log.info("view of '{}' is current again ({} instances)", service, sorted.size());
     }
@@ -128,6 +162,7 @@ final class WatchedServiceView implements ServiceView {
         return;
       }
       handle = null;
+      registryDown.set(true);
       firstFailure = !snapshot.stale();
       publish(snapshot.asStale());
       delay = settings.backoff().delay(failures++);

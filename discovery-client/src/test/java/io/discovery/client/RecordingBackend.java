@@ -17,6 +17,11 @@ final class RecordingBackend implements RegistryBackend {
   final AtomicInteger deregisters = new AtomicInteger();
   volatile CountDownLatch registerEntered;
   volatile CountDownLatch registerGate;
+  volatile CountDownLatch renewEntered;
+  volatile CountDownLatch renewGate;
+  /** Thrown by the next register or renew call instead of calling the registry, then cleared. */
+  volatile Throwable nextRegisterFailure;
+  volatile Throwable nextRenewFailure;
 
   RecordingBackend(RegistryBackend delegate) {
     this.delegate = delegate;
@@ -28,29 +33,57 @@ final class RecordingBackend implements RegistryBackend {
     this.registerGate = gate;
   }
 
+  /** The next renew call signals {@code entered} once inside, then waits until {@code gate} opens. */
+  void holdNextRenew(CountDownLatch entered, CountDownLatch gate) {
+    this.renewEntered = entered;
+    this.renewGate = gate;
+  }
+
   @Override
   public Lease register(ServiceInstance instance, Duration ttl) {
     registers.incrementAndGet();
     CountDownLatch gate = registerGate;
     if (gate != null) {
       registerGate = null;
-      registerEntered.countDown();
-      try {
-        if (!gate.await(10, TimeUnit.SECONDS)) {
-          throw new AssertionError("register gate never opened");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      pass(registerEntered, gate);
     }
+    throwIfSet(nextRegisterFailure);
     return delegate.register(instance, ttl);
   }
 
   @Override
   public void renew(Lease lease) {
     renewals.incrementAndGet();
+    CountDownLatch gate = renewGate;
+    if (gate != null) {
+      renewGate = null;
+      pass(renewEntered, gate);
+    }
+    Throwable failure = nextRenewFailure;
+    nextRenewFailure = null;
+    throwIfSet(failure);
     delegate.renew(lease);
+  }
+
+  private static void pass(CountDownLatch entered, CountDownLatch gate) {
+    entered.countDown();
+    try {
+      if (!gate.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("gate never opened");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void throwIfSet(Throwable failure) {
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
   }
 
   @Override

@@ -192,6 +192,63 @@ class RegistrationTest {
   }
 
   @Test
+  void aRenewalThatOutlivesTheCloseTimeoutRemovesTheInstanceWhenItEnds() throws Exception {
+    ManagedRegistration registration = (ManagedRegistration) client.register("payments", "10.1.2.3:8888");
+    time.runDue();
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch gate = new CountDownLatch(1);
+    backend.holdNextRenew(entered, gate);
+    CompletableFuture<Void> renewal = CompletableFuture.runAsync(() -> time.advance(TTL));
+    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+    registration.close(Duration.ZERO);
+    assertThat(registration.state()).isEqualTo(RegistrationState.CLOSED);
+    gate.countDown();
+    renewal.get(5, TimeUnit.SECONDS);
+
+    assertThat(registry.instances("payments")).isEmpty();
+    assertThat(backend.deregisters).hasValue(1);
+  }
+
+  @Test
+  void aRefusalThatRetryingCannotFixFailsTheRegistrationWithItsReason() throws Exception {
+    backend.nextRegisterFailure = new RegistrationRejectedException("etcdserver: request is too large");
+    Registration registration = client.register("payments", "10.1.2.3:8888");
+    time.runDue();
+
+    assertThat(registration.state()).isEqualTo(RegistrationState.FAILED);
+    assertThat(registration.failure()).get().extracting(Throwable::getMessage).isEqualTo("etcdserver: request is too large");
+    assertThat(registration.toString()).contains("FAILED", "request is too large");
+    // Returns at once: on this fake clock a wait would never end.
+    assertThat(CompletableFuture.supplyAsync(() -> {
+      try {
+        return registration.awaitRegistered(Duration.ofDays(1));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }).get(10, TimeUnit.SECONDS)).isFalse();
+    time.advance(Duration.ofMinutes(10));
+    assertThat(backend.registers).as("no retry").hasValue(1);
+    registration.close();
+    assertThat(registration.state()).isEqualTo(RegistrationState.CLOSED);
+  }
+
+  @Test
+  void anErrorThrownByTheBackendDoesNotEndTheHeartbeat() {
+    Registration registration = client.register("payments", "10.1.2.3:8888");
+    time.runDue();
+    backend.nextRenewFailure = new LinkageError("a broken backend");
+
+    time.advance(TTL);
+    time.advance(TTL.multipliedBy(3));
+
+    assertThat(backend.renewals.get()).isGreaterThan(3);
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+    assertThat(registry.instances("payments")).hasSize(1);
+  }
+
+  @Test
   void clientCloseDeregistersEveryRegistrationAndRefusesNewOnes() {
     client.register("payments", "10.1.2.3:8888");
     client.register("payments", "10.1.2.4:8888");

@@ -95,7 +95,7 @@ class ServiceViewTest {
     assertThat(view.snapshot().stale()).isTrue();
     assertThat(view.instances()).isEmpty();
     assertThat(NoInstancesException.of(view.snapshot()))
-        .hasMessageStartingWith("no instances of 'payments' are registered (the registry is unreachable");
+        .hasMessageStartingWith("no instances of 'payments' are known: the registry has not answered");
 
     registry.setReachable(true);
     peer.register(ServiceInstance.of("payments", "10.0.0.1:80"), Duration.ofSeconds(10));

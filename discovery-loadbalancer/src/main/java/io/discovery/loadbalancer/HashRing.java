@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HashRing implements Chooser {
   /** The most points a ring holds: building and sorting them stays under a few milliseconds. */
-  static final int MAX_POINTS = 65_536;
+  static final int MAX_POINTS = 32_768;
   private static final int OWNER_BITS = 20;
   private static final long OWNER_MASK = (1L << OWNER_BITS) - 1;
 

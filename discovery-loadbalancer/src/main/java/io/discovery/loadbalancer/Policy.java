@@ -196,7 +196,7 @@ public abstract class Policy {
 
   /**
    * Consistent hashing for sticky keys ({@code pick(key)}): a ring with {@code virtualNodes} points
-   * per instance times its weight (at most 65,536 points in all, scaled down in proportion beyond),
+   * per instance times its weight (at most 32,768 points in all, scaled down in proportion beyond),
    * so adding or removing one of N instances moves about 1/N of the keys. Without a key it picks at
    * random.
    */
@@ -236,7 +236,7 @@ public abstract class Policy {
   }
 
   /** The most steps (cycle length x instances) one smooth weighted round-robin build may take. */
-  static final long MAX_SMOOTH_STEPS = 1L << 21;
+  static final long MAX_SMOOTH_STEPS = 1L << 20;
 
   /** nginx's smooth weighted round-robin, run for one whole cycle. */
   static int[] smoothOrder(int[] weights) {

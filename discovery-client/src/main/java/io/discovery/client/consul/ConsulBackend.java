@@ -3,6 +3,7 @@ package io.discovery.client.consul;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.discovery.client.RegistrationRejectedException;
 import io.discovery.client.RegistryAccessDeniedException;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
@@ -115,7 +116,7 @@ public final class ConsulBackend implements RegistryBackend {
     HttpUrl url = base.newBuilder().addPathSegments("v1/agent/service/register")
         .addQueryParameter("replace-existing-checks", "true").build();
     try (Response response = put(url, body.toString())) {
-      check(response, "register " + instance.id());
+      checkRegistration(response, "register " + instance.id());
     }
     return new Lease(instance, ConsulJson.ttlCheckId(instance));
   }
@@ -124,10 +125,14 @@ public final class ConsulBackend implements RegistryBackend {
   public void renew(Lease lease) {
     HttpUrl url = base.newBuilder().addPathSegments("v1/agent/check/pass").addPathSegment(lease.id()).build();
     try (Response response = put(url, "")) {
-      if (response.code() == 404 || (response.code() == 500 && bodyOf(response).contains("Unknown check"))) {
+      if (response.isSuccessful()) {
+        return;
+      }
+      String body = bodyOf(response);
+      if (response.code() == 404 || (response.code() == 500 && body.contains("Unknown check"))) {
         throw new LeaseLostException("the Consul agent does not know check " + lease.id() + " (agent restarted or service deregistered)");
       }
-      check(response, "pass check " + lease.id());
+      throw failure(response.code(), body, "pass check " + lease.id(), true);
     }
   }
 
@@ -221,21 +226,35 @@ public final class ConsulBackend implements RegistryBackend {
     }
   }
 
-  /** Throws the error that an unsuccessful answer means. */
+  /** Throws the error that an unsuccessful answer to a read means. */
   void check(Response response, String what) {
-    if (response.isSuccessful()) {
-      return;
+    if (!response.isSuccessful()) {
+      throw failure(response.code(), bodyOf(response), what, false);
     }
-    if (response.code() == 403) {
-      throw new RegistryAccessDeniedException("Consul refused to " + what + " (HTTP 403): "
+  }
+
+  /** Throws the error that an unsuccessful answer to a registration call means: a 4xx is final. */
+  private void checkRegistration(Response response, String what) {
+    if (!response.isSuccessful()) {
+      throw failure(response.code(), bodyOf(response), what, true);
+    }
+  }
+
+  /**
+   * The error for an unsuccessful answer whose body was read once. A 4xx to a registration call
+   * (a field the agent refuses, a missing permission) cannot heal by retrying.
+   */
+  private RuntimeException failure(int code, String body, String what, boolean registration) {
+    if (code == 403) {
+      return new RegistryAccessDeniedException("Consul refused to " + what + " (HTTP 403): "
           + (hasToken ? "the ACL token lacks permission for it" : "no ACL token was given and the agent requires one")
           + "; set one with ?token= in the registry URI, CONSUL_HTTP_TOKEN, or ConsulBackend.builder(...).token(...)");
     }
-    String body = bodyOf(response);
-    if (response.code() >= 500) {
-      throw new RegistryUnavailableException("Consul failed to " + what + " (HTTP " + response.code() + "): " + body);
+    if (code >= 500) {
+      return new RegistryUnavailableException("Consul failed to " + what + " (HTTP " + code + "): " + body);
     }
-    throw new RegistryUnavailableException("Consul refused to " + what + " (HTTP " + response.code() + "): " + body);
+    String message = "Consul refused to " + what + " (HTTP " + code + "): " + body;
+    return registration ? new RegistrationRejectedException(message) : new RegistryUnavailableException(message);
   }
 
   private static String bodyOf(Response response) {

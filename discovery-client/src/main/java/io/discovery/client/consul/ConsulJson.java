@@ -119,7 +119,7 @@ final class ConsulJson {
     if (!s.isObject()) {
       throw new IllegalArgumentException("entry has no Service object");
     }
-    if (!service.equals(s.path("Service").asText())) {
+    if (!service.equalsIgnoreCase(s.path("Service").asText())) { // names are case-insensitive, as in Consul's catalog
       throw new IllegalArgumentException("entry is of service '" + s.path("Service").asText() + "'");
     }
     String address = s.path("Address").asText("");
@@ -142,5 +142,33 @@ final class ConsulJson {
     int weight = s.path("Weights").path("Passing").asInt(1);
     return new ServiceInstance(service, s.path("ID").asText(), address, port.intValue(), secure, metadata,
         Math.max(1, weight), zone);
+  }
+
+  /**
+   * The instances with every id that more than one node reports qualified as {@code <id>@<node>}: a
+   * service ID is unique per agent only and defaults to the service name, so three nodes running
+   * "web" all report ID "web" (Consul's catalog keys on node + ID). Ids unique in the answer stay as
+   * registered.
+   */
+  static List<ServiceInstance> qualifySharedIds(List<ServiceInstance> instances, List<String> nodes) {
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    instances.forEach(i -> counts.merge(i.id(), 1, Integer::sum));
+    if (counts.size() == instances.size()) {
+      return instances;
+    }
+    List<ServiceInstance> qualified = new java.util.ArrayList<>(instances.size());
+    for (int i = 0; i < instances.size(); i++) {
+      ServiceInstance instance = instances.get(i);
+      qualified.add(counts.get(instance.id()) > 1 ? qualify(instance, nodes.get(i)) : instance);
+    }
+    return qualified;
+  }
+
+  private static ServiceInstance qualify(ServiceInstance instance, String node) {
+    try {
+      return instance.toBuilder().id(instance.id() + "@" + node).build();
+    } catch (IllegalArgumentException notAnIdCharacter) {
+      return instance.toBuilder().id(instance.id() + "@" + instance.hostPort()).build();
+    }
   }
 }

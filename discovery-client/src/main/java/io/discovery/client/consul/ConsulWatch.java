@@ -51,6 +51,11 @@ final class ConsulWatch implements Callback {
     sentAt = System.nanoTime();
     Call next = backend.blockingClient().newCall(backend.healthQuery(service, index));
     call = next;
+    if (closed) {
+      // close() ran after the check above and may have cancelled the previous call, not this one.
+      next.cancel();
+      return;
+    }
     next.enqueue(this);
   }
 
@@ -66,12 +71,15 @@ final class ConsulWatch implements Callback {
         throw new RegistryUnavailableException("Consul answered the health of '" + service + "' with " + entries.getNodeType() + ", not an array");
       }
       instances = new ArrayList<>(entries.size());
+      List<String> nodes = new ArrayList<>(entries.size());
       for (JsonNode entry : entries) {
         ServiceInstance instance = backend.decode(service, entry);
         if (instance != null) {
           instances.add(instance);
+          nodes.add(entry.path("Node").path("Node").asText(""));
         }
       }
+      instances = ConsulJson.qualifySharedIds(instances, nodes);
     } catch (IOException | RuntimeException e) {
       fail(e);
       return;

@@ -11,7 +11,8 @@ import java.util.PriorityQueue;
 
 /**
  * A {@link Scheduler} on fake time for tests: nothing runs until {@link #advance(Duration)} or
- * {@link #runDue()}, and tasks run on the calling thread in time order. Thread-safe.
+ * {@link #runDue()}, and tasks run on the calling thread in time order (what a task throws reaches
+ * the caller of {@code advance}, so a test sees it). Thread-safe.
  */
 public final class ManualScheduler implements Scheduler {
   private final PriorityQueue<Entry> queue = new PriorityQueue<>();
@@ -59,6 +60,11 @@ public final class ManualScheduler implements Scheduler {
   /** Fake time since the start, in nanoseconds. */
   public synchronized long nanos() {
     return nowNanos;
+  }
+
+  @Override
+  public long nanoTime() {
+    return nanos();
   }
 
   /** Moves time forward by {@code amount}, running every task that falls due on the way, in order. */

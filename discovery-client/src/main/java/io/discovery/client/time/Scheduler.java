@@ -15,6 +15,13 @@ public interface Scheduler extends AutoCloseable {
   /** The clock that matches this scheduler's notion of time. */
   Clock clock();
 
+  /**
+   * A monotonic nanosecond reading of this scheduler's time, for durations and deadlines: the one
+   * ticker that registrations, views, load balancers ({@code LoadBalancer.Builder.ticker}) and
+   * retry budgets can share, so that tests on fake time drive all of them.
+   */
+  long nanoTime();
+
   /** Stops running tasks; tasks already running may finish. Idempotent. */
   @Override
   void close();

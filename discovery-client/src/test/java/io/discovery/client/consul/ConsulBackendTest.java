@@ -170,7 +170,9 @@ class ConsulBackendTest {
     consul.requireToken("s3cr3t-token");
     Registration denied = manualClient(backend().build()).register("payments", "10.1.2.3:8888");
     time.runDue();
-    assertThat(denied.state()).isEqualTo(RegistrationState.RETRYING);
+    assertThat(denied.state()).as("a permission error is not healed by retrying").isEqualTo(RegistrationState.FAILED);
+    assertThat(denied.failure()).get().extracting(Throwable::getMessage).asString()
+        .contains("HTTP 403", "no ACL token was given");
     ConsulBackend noToken = backend().build();
     assertThatThrownBy(() -> noToken.critical(null))
         .hasMessageContaining("HTTP 403")
