@@ -351,6 +351,9 @@ public final class DiscoveryClient implements AutoCloseable {
       return d;
     }
 
+    /** Schemes served by modules of their own, and the artifact that brings each. */
+    private static final Map<String, String> MODULES = Map.of("zookeeper", "io.discovery:discovery-zookeeper");
+
     private static RegistryBackend backendFor(String registryUri, BackendContext context) {
       if (registryUri == null || registryUri.isBlank()) {
         throw new IllegalArgumentException("no registry URI given and " + REGISTRY_ENV
@@ -370,11 +373,17 @@ public final class DiscoveryClient implements AutoCloseable {
       for (RegistryBackendFactory factory : ServiceLoader.load(RegistryBackendFactory.class, DiscoveryClient.class.getClassLoader())) {
         factories.putIfAbsent(factory.scheme(), factory);
       }
-      String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-      RegistryBackendFactory factory = scheme == null ? null : factories.get(scheme);
+      if (uri.getScheme() == null) {
+        throw new IllegalArgumentException("invalid registry URI '" + redact(registryUri) + "': no scheme; expected e.g. "
+            + "etcd://127.0.0.1:2379, consul://127.0.0.1:8500, zookeeper://127.0.0.1:2181/services or memory:");
+      }
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      RegistryBackendFactory factory = factories.get(scheme);
       if (factory == null) {
+        String module = MODULES.get(scheme);
         throw new IllegalArgumentException("invalid registry URI '" + redact(registryUri) + "': no backend for scheme '"
-            + scheme + "' on the classpath; available: " + String.join(", ", factories.keySet()));
+            + scheme + "' on the classpath" + (module == null ? "" : "; add the dependency " + module)
+            + "; available: " + String.join(", ", factories.keySet()));
       }
       return factory.create(uri, context);
     }

@@ -149,7 +149,8 @@ public record ServiceInstance(
       return false;
     }
     for (String part : parts) {
-      if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+          || Integer.parseInt(part) > 255) {
         return false;
       }
     }

@@ -45,4 +45,37 @@ class RegistryUriTest {
       assertThat(b.service("payments").instances()).hasSize(1);
     }
   }
+
+  @Test
+  void badInputGetsAOneLineErrorNamingIt() {
+    assertThatThrownBy(() -> ServiceInstance.of("payments", "[::1a.2.3.4]:80"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'::1a.2.3.4'");
+    assertThatThrownBy(() -> DiscoveryClient.create("etcd//127.0.0.1:2379"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'etcd//127.0.0.1:2379': no scheme").hasMessageContaining("etcd://127.0.0.1:2379");
+    assertThatThrownBy(() -> DiscoveryClient.create("consul:/x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid Consul URI 'consul:/x'").hasMessageNotContaining("null");
+    assertThatThrownBy(() -> DiscoveryClient.create("zookeeper://127.0.0.1:2181/services"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("add the dependency io.discovery:discovery-zookeeper");
+    assertThatThrownBy(() -> DiscoveryClient.create("dns+srv://service.consul?server=127.0.0.1:8600&timeout=0"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid dns+srv timeout '0'");
+    assertThatThrownBy(() -> DiscoveryClient.create("dns+srv://service.consul?server=127.0.0.1:8600&timeout=soon"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid dns+srv timeout 'soon'");
+  }
+
+  @Test
+  void serviceNamesAreCaseInsensitiveAndKeptInLowerCase() throws Exception {
+    ManualScheduler time = new ManualScheduler();
+    try (DiscoveryClient client = DiscoveryClient.builder().registry("memory://case-test").scheduler(time)
+        .initialLoadTimeout(Duration.ZERO).withoutShutdownHook().build()) {
+      client.register("Payments", "10.0.0.1:80");
+      time.runDue();
+      ServiceView view = client.service("PAYMENTS");
+      assertThat(view.service()).isEqualTo("payments");
+      assertThat(view).isSameAs(client.service("payments"));
+      assertThat(view.instances()).extracting(ServiceInstance::service).containsExactly("payments");
+    }
+  }
 }

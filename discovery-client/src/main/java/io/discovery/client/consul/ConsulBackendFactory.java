@@ -37,6 +37,10 @@ public class ConsulBackendFactory implements RegistryBackendFactory {
     }
     String authority = uri.getRawAuthority();
     HttpUrl base = authority == null ? null : HttpUrl.parse(http + "://" + authority + "/");
+    if (authority == null) {
+      throw new IllegalArgumentException("invalid Consul URI '" + uri + "': expected " + scheme
+          + "://host:port, e.g. consul://127.0.0.1:8500");
+    }
     if (base == null || !authority.contains(":")) {
       throw new IllegalArgumentException("invalid Consul agent address '" + authority + "': expected host:port, e.g. 127.0.0.1:8500");
     }

@@ -42,7 +42,7 @@ public final class DnsSrvBackendFactory implements RegistryBackendFactory {
         switch (kv[0]) {
           case "server" -> server = value;
           case "port" -> portName = value;
-          case "timeout" -> timeout = Duration.ofMillis(Long.parseLong(value.replace("ms", "")));
+          case "timeout" -> timeout = timeout(value);
           default -> throw new IllegalArgumentException("unknown dns+srv URI parameter '" + kv[0] + "': expected server, port or timeout");
         }
       }
@@ -117,5 +117,19 @@ public final class DnsSrvBackendFactory implements RegistryBackendFactory {
       // fall through to the local resolver
     }
     return "127.0.0.1";
+  }
+
+  /** A positive timeout in milliseconds ("500" or "500ms"); 0 would mean waiting forever on the socket. */
+  private static Duration timeout(String value) {
+    long millis;
+    try {
+      millis = Long.parseLong(value.endsWith("ms") ? value.substring(0, value.length() - 2) : value);
+    } catch (NumberFormatException e) {
+      millis = -1;
+    }
+    if (millis <= 0) {
+      throw new IllegalArgumentException("invalid dns+srv timeout '" + value + "': expected a positive number of milliseconds, e.g. timeout=2000ms");
+    }
+    return Duration.ofMillis(millis);
   }
 }
