@@ -115,6 +115,24 @@ final class ZooKeeperBackend implements RegistryBackend {
     return servicePath(instance.service()) + "/" + instance.id();
   }
 
+  /** Room for the create request's path, ACL and framing next to the node's data. */
+  private static final int REQUEST_OVERHEAD = 1024;
+
+  /**
+   * Refuses an instance whose node would exceed {@code jute.maxbuffer} (1 MB by default, as the
+   * client reads it): the server drops the connection on such a request, so every retry would fail.
+   */
+  @Override
+  public void validate(ServiceInstance instance) {
+    int limit = Integer.getInteger("jute.maxbuffer", 0xfffff);
+    int size = CuratorInstanceCodec.write(instance, 0).length + path(instance).length();
+    if (size + REQUEST_OVERHEAD > limit) {
+      throw new IllegalArgumentException("instance '" + instance.id() + "' of '" + instance.service() + "' takes " + size
+          + " bytes as a ZooKeeper node; ZooKeeper accepts requests of at most " + limit
+          + " bytes (jute.maxbuffer): keep large data out of the metadata");
+    }
+  }
+
   @Override
   public Lease register(ServiceInstance instance, Duration ttl) {
     ZooKeeper zk = client();

@@ -2,6 +2,7 @@ package io.discovery.client.etcd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.discovery.client.RegistrationRejectedException;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.spi.InstanceCodec;
@@ -56,6 +57,22 @@ public final class EtcdBackend implements RegistryBackend {
     return prefix + "/" + service + "/";
   }
 
+  /** etcd's default {@code --max-request-bytes}: a larger put is refused with "request is too large". */
+  static final int MAX_REQUEST_BYTES = 1_572_864;
+  /** Room for the put's lease id and framing next to its key and value. */
+  private static final int REQUEST_OVERHEAD = 1024;
+
+  @Override
+  public void validate(ServiceInstance instance) {
+    long size = key(instance).getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        + InstanceCodec.toJson(instance).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (size + REQUEST_OVERHEAD > MAX_REQUEST_BYTES) {
+      throw new IllegalArgumentException("instance '" + instance.id() + "' of '" + instance.service() + "' takes " + size
+          + " bytes as an etcd key and value; etcd accepts requests of at most " + MAX_REQUEST_BYTES
+          + " bytes (its default --max-request-bytes): keep large data out of the metadata");
+    }
+  }
+
   @Override
   public Lease register(ServiceInstance instance, Duration ttl) {
     ObjectNode grant = EtcdGateway.JSON.createObjectNode()
@@ -78,7 +95,11 @@ public final class EtcdBackend implements RegistryBackend {
     }
     if (!written.ok()) {
       revokeQuietly(leaseId);
-      throw new RegistryUnavailableException("etcd refused to write " + key(instance) + ": " + written.error());
+      String message = "etcd refused to write " + key(instance) + ": " + written.error();
+      // 400 (e.g. "request is too large"), 401 and 403 (permission denied) do not heal by retrying.
+      boolean permanent = written.status() == 400 || written.status() == 401 || written.status() == 403;
+      throw permanent ? new RegistrationRejectedException(message + " (HTTP " + written.status() + ")")
+          : new RegistryUnavailableException(message);
     }
     return new Lease(instance, leaseId);
   }

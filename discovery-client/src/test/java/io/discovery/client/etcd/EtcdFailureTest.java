@@ -1,6 +1,7 @@
 package io.discovery.client.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.discovery.client.DiscoveryClient;
@@ -44,6 +45,30 @@ class EtcdFailureTest {
         .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
         .withoutShutdownHook().build();
     return client;
+  }
+
+  @Test
+  void anInstanceTooLargeForEtcdIsRefusedAtRegisterNamingSizeAndLimit() {
+    ServiceInstance huge = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("blob", "x".repeat(2 << 20)).build();
+    DiscoveryClient client = manualClient();
+    Registration kept = client.register(A);
+
+    assertThatThrownBy(() -> client.register(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("takes 2097").hasMessageContaining("at most 1572864 bytes");
+    assertThat(client.registrations()).containsExactly(kept);
+  }
+
+  @Test
+  void aPutEtcdRefusesForGoodFailsTheRegistrationInsteadOfRetrying() {
+    etcd.then("/v3/kv/put", 400, "{\"error\":\"etcdserver: request is too large\",\"code\":3}");
+    Registration registration = manualClient().register(A);
+
+    time.runDue();
+
+    assertThat(registration.state()).isEqualTo(RegistrationState.FAILED);
+    assertThat(registration.failure()).get().extracting(Throwable::getMessage).asString().contains("request is too large");
+    assertThat(time.pending()).as("nothing scheduled: no retry").isZero();
   }
 
   @Test
