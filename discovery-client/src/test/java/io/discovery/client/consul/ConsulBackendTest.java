@@ -11,10 +11,15 @@ import io.discovery.client.RegistrationState;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
 import io.discovery.client.time.ManualScheduler;
+import io.discovery.client.RegistryUnavailableException;
+import io.discovery.client.spi.Lease;
 import java.time.Duration;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +86,47 @@ class ConsulBackendTest {
     registration.close();
     assertThat(consul.service(instance.id())).isNull();
     assertThat(consul.paths("/v1/agent/service/deregister/")).containsExactly("/v1/agent/service/deregister/" + instance.id());
+  }
+
+  @Test
+  void aServerErrorOnThePassKeepsTheAgentsOwnMessage() {
+    ConsulBackend backend = backend().build();
+    toClose.add(backend);
+    Lease lease = backend.register(ServiceInstance.of("payments", "10.1.2.3:8888"), TTL);
+    consul.failWith(500);
+
+    assertThatThrownBy(() -> backend.renew(lease))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("HTTP 500").hasMessageContaining("injected failure");
+  }
+
+  @Test
+  void instancesThatShareAnIdOnDifferentNodesStayApart() throws Exception {
+    // Three agents each registered "web" without an ID: the ID defaults to the name, unique per agent only.
+    String entries = "[" + String.join(",",
+        entry("node-a", "10.0.0.1"), entry("node-b", "10.0.0.2"), entry("node-c", "10.0.0.2")) + "]";
+    try (MockWebServer agent = new MockWebServer()) {
+      agent.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+          return new MockResponse.Builder().code(200).addHeader("X-Consul-Index", "7").body(entries).build();
+        }
+      });
+      agent.start();
+      ConsulBackend backend = ConsulBackend.builder("consul://127.0.0.1:" + agent.getPort()).blockingWait(Duration.ofSeconds(1)).build();
+
+      List<ServiceInstance> web = threadedClient(backend).service("web").instances();
+
+      assertThat(web).extracting(ServiceInstance::id).containsExactlyInAnyOrder("web@node-a", "web@node-b", "web@node-c");
+      assertThat(web).extracting(ServiceInstance::hostPort).containsExactlyInAnyOrder("10.0.0.1:80", "10.0.0.2:80", "10.0.0.2:80");
+    }
+  }
+
+  /** One /v1/health/service entry as Consul's docs show it: the service's address empty, so the node's is used. */
+  private static String entry(String node, String address) {
+    return "{\"Node\":{\"Node\":\"" + node + "\",\"Address\":\"" + address + "\"},"
+        + "\"Service\":{\"ID\":\"web\",\"Service\":\"web\",\"Tags\":[],\"Address\":\"\",\"Meta\":{},\"Port\":80,"
+        + "\"Weights\":{\"Passing\":1,\"Warning\":1}},\"Checks\":[]}";
   }
 
   @Test
