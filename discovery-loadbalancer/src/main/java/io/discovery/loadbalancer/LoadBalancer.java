@@ -160,7 +160,10 @@ public interface LoadBalancer {
       return this;
     }
 
-    /** The nanosecond clock for latency and slow start (default {@code System::nanoTime}); for tests. */
+    /**
+     * The nanosecond clock for latency and slow start (default {@code System::nanoTime}); pass the
+     * client's {@code Scheduler::nanoTime} to run the client and its balancers on one clock.
+     */
     public Builder ticker(LongSupplier ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;

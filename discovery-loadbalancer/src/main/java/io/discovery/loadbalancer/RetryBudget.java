@@ -36,6 +36,14 @@ public final class RetryBudget {
     return new RetryBudget(ratio, minPerSecond, window, System::nanoTime);
   }
 
+  /**
+   * {@link #of(double, int, Duration)} on the nanosecond clock {@code ticker}, e.g. the client's
+   * {@code Scheduler::nanoTime}, so that one fake clock drives it in tests.
+   */
+  public static RetryBudget of(double ratio, int minPerSecond, Duration window, LongSupplier ticker) {
+    return new RetryBudget(ratio, minPerSecond, window, java.util.Objects.requireNonNull(ticker, "ticker"));
+  }
+
   /** 20% extra requests plus 10 retries a second, over 10 s. */
   public static RetryBudget defaults() {
     return of(0.2, 10, Duration.ofSeconds(10));
@@ -44,10 +52,6 @@ public final class RetryBudget {
   /** No retries at all. */
   public static RetryBudget none() {
     return of(0, 0, Duration.ofSeconds(1));
-  }
-
-  static RetryBudget withTicker(double ratio, int minPerSecond, Duration window, LongSupplier ticker) {
-    return new RetryBudget(ratio, minPerSecond, window, ticker);
   }
 
   /** Counts one request (not a retry). */

@@ -152,7 +152,7 @@ class DiscoveryInterceptorTest {
     backends.forEach(b -> b.status = 500);
     AtomicLong now = new AtomicLong();
     OkHttpClient http = http(DiscoveryInterceptor.builder(discovery).balancer(LoadBalancer::roundRobin)
-        .retryBudget(RetryBudget.withTicker(0.0, 1, Duration.ofSeconds(2), now::get)).build());
+        .retryBudget(RetryBudget.of(0.0, 1, Duration.ofSeconds(2), now::get)).build());
 
     // The budget: no share of requests, a minimum of 1 retry a second over 2 s, so 2 retries a window.
     for (int i = 0; i < 5; i++) {
