@@ -171,14 +171,19 @@ public final class DiscoveryClient implements AutoCloseable {
   public boolean forgetIfUnused(String service) {
     WatchedServiceView view;
     synchronized (closeLock) {
-      view = views.get(service);
+      view = views.get(service.toLowerCase(Locale.ROOT));
       if (view == null || !view.loaded() || !view.snapshot().isEmpty() || view.hasSubscribers()) {
         return false;
       }
-      views.remove(service, view);
+      views.remove(view.service(), view);
     }
     view.close();
     return true;
+  }
+
+  /** The services this client watches (has a cached view of), in lower case. */
+  public java.util.Set<String> watchedServices() {
+    return java.util.Set.copyOf(views.keySet());
   }
 
   /** The registrations this client holds open. */

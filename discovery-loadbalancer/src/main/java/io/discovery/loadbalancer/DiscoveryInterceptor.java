@@ -4,9 +4,12 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.NoInstancesException;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
+import io.discovery.client.Snapshot;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -31,7 +34,13 @@ import okio.Okio;
  * errors and failure statuses (5xx by default) count against the instance. Idempotent requests
  * (GET, HEAD, PUT, DELETE, OPTIONS, or tagged {@link Idempotent}) are retried on another instance
  * while the {@link RetryBudget} allows; other requests only when the connection was refused, so no
- * byte of theirs reached a server. A request counts as in flight until its response body is closed.
+ * byte of theirs reached a server; a one-shot body never. A request counts as in flight until its
+ * response body is closed. A call the caller cancels is not held against the instance.
+ *
+ * <p>The first request to a service starts its view and waits for the registry up to
+ * {@link Builder#resolveTimeout} (default 5 s; no wait once the client knows the registry is down).
+ * A host the registry answers has no instances is not kept: its view is dropped again, so names
+ * that are not services do not each hold a watch.
  *
  * <pre>{@code
  * OkHttpClient http = new OkHttpClient.Builder()
@@ -57,7 +66,8 @@ public final class DiscoveryInterceptor implements Interceptor {
     }
   }
 
-  private final Function<String, ServiceView> views;
+  private final DiscoveryClient discovery;
+  private final Duration resolveTimeout;
   private final Function<ServiceView, LoadBalancer> balancerFactory;
   private final Predicate<String> routes;
   private final IntPredicate failure;
@@ -66,7 +76,8 @@ public final class DiscoveryInterceptor implements Interceptor {
   private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
 
   private DiscoveryInterceptor(Builder b) {
-    this.views = b.views;
+    this.discovery = b.discovery;
+    this.resolveTimeout = b.resolveTimeout;
     this.balancerFactory = b.balancerFactory;
     this.routes = b.routes;
     this.failure = b.failure;
@@ -76,13 +87,28 @@ public final class DiscoveryInterceptor implements Interceptor {
 
   /** An interceptor resolving services through {@code discovery}. */
   public static Builder builder(DiscoveryClient discovery) {
-    Objects.requireNonNull(discovery, "discovery");
-    return new Builder(discovery::service);
+    return new Builder(Objects.requireNonNull(discovery, "discovery"));
   }
 
-  /** The balancer used for {@code service}; created on first use. */
+  /** The balancer used for {@code service}; created on first use, waiting up to the resolve timeout. */
   public LoadBalancer balancer(String service) {
-    return balancers.computeIfAbsent(service, s -> balancerFactory.apply(views.apply(s)));
+    return balancers.computeIfAbsent(service, s -> balancerFactory.apply(discovery.service(s, resolveTimeout)));
+  }
+
+  /** The services this interceptor holds balancers for; for tests. */
+  Set<String> services() {
+    return Set.copyOf(balancers.keySet());
+  }
+
+  /**
+   * Drops the balancer of {@code service} and, when nothing else uses it, its view: the registry
+   * answered it has no instances, so it may not be a service at all.
+   */
+  private void forget(String service, LoadBalancer lb) {
+    if (balancers.remove(service, lb) && lb instanceof DefaultLoadBalancer d) {
+      d.close();
+    }
+    discovery.forgetIfUnused(service);
   }
 
   @Override
@@ -92,12 +118,18 @@ public final class DiscoveryInterceptor implements Interceptor {
     if (!routes.test(url.host())) {
       return chain.proceed(request);
     }
-    LoadBalancer lb = balancer(url.host());
-    boolean idempotent = IDEMPOTENT.contains(request.method()) || request.tag(Idempotent.class) != null;
+    LoadBalancer lb;
+    try {
+      lb = balancer(url.host());
+    } catch (IllegalArgumentException notAServiceName) {
+      throw new UnknownHostException("'" + url.host() + "' cannot be a service: " + notAServiceName.getMessage());
+    }
+    boolean oneShot = request.body() != null && request.body().isOneShot();
+    boolean idempotent = !oneShot && (IDEMPOTENT.contains(request.method()) || request.tag(Idempotent.class) != null);
     budget.onRequest();
     ServiceInstance previous = null;
     for (int attempt = 1; ; attempt++) {
-      CallHandle call = begin(lb, previous);
+      CallHandle call = begin(lb, previous, url.host());
       ServiceInstance instance = call.instance();
       Request routed = request.newBuilder().url(url.newBuilder()
           .scheme(instance.secure() ? "https" : "http").host(instance.host()).port(instance.port()).build()).build();
@@ -105,10 +137,14 @@ public final class DiscoveryInterceptor implements Interceptor {
       try {
         response = chain.proceed(routed);
       } catch (IOException e) {
+        if (chain.call().isCanceled()) {
+          call.close(); // the caller gave up: not the instance's failure, and nothing to retry
+          throw e;
+        }
         call.failed(e);
         call.close();
         boolean nothingSent = e instanceof ConnectException || e instanceof NoRouteToHostException;
-        if (attempt < maxAttempts && (idempotent || nothingSent) && budget.tryRetry()) {
+        if (attempt < maxAttempts && !oneShot && (idempotent || nothingSent) && budget.tryRetry()) {
           previous = instance;
           continue;
         }
@@ -133,7 +169,7 @@ public final class DiscoveryInterceptor implements Interceptor {
   }
 
   /** A call to an instance other than {@code avoid} when one can be had in a few picks. */
-  private static CallHandle begin(LoadBalancer lb, ServiceInstance avoid) throws IOException {
+  private CallHandle begin(LoadBalancer lb, ServiceInstance avoid, String service) throws IOException {
     try {
       CallHandle call = lb.begin();
       for (int i = 0; i < 3 && avoid != null && call.instance().equals(avoid); i++) {
@@ -142,7 +178,13 @@ public final class DiscoveryInterceptor implements Interceptor {
       }
       return call;
     } catch (NoInstancesException e) {
-      throw new IOException(e.getMessage(), e);
+      Snapshot snapshot = lb.view().snapshot();
+      if (snapshot.loaded() && !snapshot.stale()) {
+        forget(service, lb);
+        throw new UnknownHostException("'" + service + "' is not a service with instances in the registry: " + e.getMessage());
+      }
+      throw new IOException(e.getMessage() + (snapshot.loaded() ? "" : " (the first request to a service waits up to "
+          + resolveTimeout + " for the registry; see DiscoveryInterceptor.Builder.resolveTimeout)"), e);
     }
   }
 
@@ -176,7 +218,8 @@ public final class DiscoveryInterceptor implements Interceptor {
 
   /** Settings of a {@link DiscoveryInterceptor}. */
   public static final class Builder {
-    private final Function<String, ServiceView> views;
+    private final DiscoveryClient discovery;
+    private Duration resolveTimeout = Duration.ofSeconds(5);
     private Function<ServiceView, LoadBalancer> balancerFactory =
         view -> LoadBalancer.builder(view).policy(Policy.leastConnection()).outlierEjection().build();
     private Predicate<String> routes = host -> host.indexOf('.') < 0 && host.indexOf(':') < 0 && !host.equals("localhost");
@@ -184,8 +227,21 @@ public final class DiscoveryInterceptor implements Interceptor {
     private RetryBudget budget = RetryBudget.defaults();
     private int maxAttempts = 3;
 
-    private Builder(Function<String, ServiceView> views) {
-      this.views = views;
+    private Builder(DiscoveryClient discovery) {
+      this.discovery = discovery;
+    }
+
+    /**
+     * How long the first request to a service waits for the registry to answer about it (default
+     * 5 s); {@code Duration.ZERO} fails such a request at once while the view loads. The client
+     * skips the wait altogether once it knows the registry is unreachable.
+     */
+    public Builder resolveTimeout(Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("invalid resolve timeout " + timeout + ": expected zero or more");
+      }
+      this.resolveTimeout = timeout;
+      return this;
     }
 
     /** How to make the balancer of a service (default: least-connection with outlier ejection). */

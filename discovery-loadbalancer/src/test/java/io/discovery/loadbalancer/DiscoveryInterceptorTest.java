@@ -30,8 +30,9 @@ class DiscoveryInterceptorTest {
   private static final AtomicInteger REGISTRIES = new AtomicInteger();
 
   private final List<Backend> backends = new ArrayList<>();
+  private final String registryName = "interceptor-" + REGISTRIES.incrementAndGet();
   private final DiscoveryClient discovery = DiscoveryClient.builder()
-      .registry("memory://interceptor-" + REGISTRIES.incrementAndGet()).withoutShutdownHook().build();
+      .registry("memory://" + registryName).withoutShutdownHook().build();
   private final List<String> events = new ArrayList<>();
 
   /** One HTTP server that answers with a settable status and counts what it got. */
@@ -207,6 +208,99 @@ class DiscoveryInterceptorTest {
     assertThatThrownBy(() -> get(http, "http://orders/list"))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("no instances of 'orders' are registered");
+  }
+
+  @Test
+  void hostsThatAreNotServicesLeaveNoViewOrWatchBehind() {
+    DiscoveryInterceptor interceptor = DiscoveryInterceptor.builder(discovery).build();
+    OkHttpClient http = http(interceptor);
+
+    for (String host : List.of("intranet", "wiki", "printer", "intranet")) {
+      assertThatThrownBy(() -> get(http, "http://" + host + "/"))
+          .isInstanceOf(java.net.UnknownHostException.class).hasMessageContaining("'" + host + "' is not a service");
+    }
+
+    assertThat(interceptor.services()).isEmpty();
+    assertThat(discovery.watchedServices()).isEmpty();
+  }
+
+  @Test
+  void theFirstRequestWaitsForTheRegistryOnlyAsLongAsConfiguredAndSaysSo() {
+    io.discovery.client.memory.MemoryRegistry.named(registryName).setReachable(false);
+    OkHttpClient http = http(DiscoveryInterceptor.builder(discovery).resolveTimeout(Duration.ZERO).build());
+
+    assertThatThrownBy(() -> get(http, "http://payments/charge"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("has not answered")
+        .hasMessageContaining("DiscoveryInterceptor.Builder.resolveTimeout");
+  }
+
+  @Test
+  void aRequestTheCallerCancelsIsNotAFailureOfTheInstance() throws Exception {
+    start(1);
+    java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger received = new AtomicInteger();
+    backends.get(0).server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+        received.incrementAndGet();
+        arrived.countDown();
+        release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        return new MockResponse.Builder().code(200).body("late").build();
+      }
+    });
+    OkHttpClient http = http(DiscoveryInterceptor.builder(discovery)
+        .balancer(view -> LoadBalancer.builder(view).outlierEjection(ejectAfter(1)).listener(new Listener() {
+          @Override
+          public void ejected(ServiceInstance instance) {
+            events.add("ejected " + instance.hostPort());
+          }
+        }).build()).build());
+    okhttp3.Call call = http.newCall(new Request.Builder().url("http://payments/slow").build());
+    java.util.concurrent.CompletableFuture<Void> running = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try (Response ignored = call.execute()) {
+        throw new AssertionError("the call was cancelled; it must not answer");
+      } catch (IOException expected) {
+        // cancelled
+      }
+    });
+    assertThat(arrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    call.cancel();
+    running.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    release.countDown();
+
+    assertThat(events).as("one failure would have ejected it").isEmpty();
+    assertThat(received).as("not retried").hasValue(1);
+  }
+
+  @Test
+  void aOneShotBodyIsNeverRetried() throws Exception {
+    start(2);
+    backends.forEach(b -> b.status = 503);
+    OkHttpClient http = http(DiscoveryInterceptor.builder(discovery).build());
+    RequestBody oneShot = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return MediaType.get("application/json");
+      }
+
+      @Override
+      public void writeTo(okio.BufferedSink sink) throws IOException {
+        sink.writeUtf8("{}");
+      }
+
+      @Override
+      public boolean isOneShot() {
+        return true;
+      }
+    };
+
+    try (Response response = http.newCall(new Request.Builder().url("http://payments/upload").put(oneShot).build()).execute()) {
+      assertThat(response.code()).isEqualTo(503);
+    }
+    assertThat(backends.stream().mapToInt(b -> b.requests.get()).sum()).as("a PUT, but its body can be sent once").isEqualTo(1);
   }
 
   @Test
