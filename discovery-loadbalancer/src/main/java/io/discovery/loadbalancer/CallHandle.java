@@ -4,8 +4,25 @@ import io.discovery.client.ServiceInstance;
 
 /**
  * One call to a picked instance. Report its outcome with {@link #succeeded()} or {@link #failed},
- * which feed the instance's latency estimate and circuit breaker, and close it exactly once when
- * the call ends; it counts as in flight until then.
+ * which feed the instance's latency estimate and circuit breaker, and close it when the call ends;
+ * it counts as in flight until then. A call closed without an outcome (the caller gave up) counts
+ * neither way.
+ *
+ * <pre>{@code
+ * try (CallHandle call = balancer.begin()) {
+ *   try {
+ *     Response response = send(call.instance());
+ *     if (response.code() >= 500) {
+ *       call.failed(new IOException("HTTP " + response.code()));
+ *     } else {
+ *       call.succeeded();
+ *     }
+ *   } catch (IOException e) {
+ *     call.failed(e);
+ *     throw e;
+ *   }
+ * }
+ * }</pre>
  */
 public interface CallHandle extends AutoCloseable {
 

@@ -21,8 +21,13 @@ import java.util.function.LongSupplier;
  *     .outlierEjection()
  *     .build();
  * try (CallHandle call = payments.begin()) {
- *   send(call.instance());
- *   call.succeeded();
+ *   try {
+ *     send(call.instance());
+ *     call.succeeded();
+ *   } catch (IOException e) {
+ *     call.failed(e); // counts against the instance's breaker and latency estimate
+ *     throw e;
+ *   }
  * }
  * }</pre>
  */
