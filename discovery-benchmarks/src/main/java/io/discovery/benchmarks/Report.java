@@ -32,11 +32,29 @@ public final class Report {
     // benchmark -> "threads/instances" -> cell
     Map<String, Map<String, Cell>> cells = new TreeMap<>();
     Map<Integer, Boolean> threadCounts = new TreeMap<>();
+    // policy -> instances -> cell, for picker rebuilds now and before
+    Map<String, Map<String, Cell>> rebuilds = new LinkedHashMap<>();
+    Map<String, Map<String, Cell>> rebuildsBefore = new LinkedHashMap<>();
+    Map<String, Cell> leastConnectionBefore = new LinkedHashMap<>();
     for (int i = 3; i < args.length; i++) {
       String[] pair = args[i].split("=", 2);
+      if (pair[0].equals("rebuild-before")) {
+        readRebuilds(Path.of(pair[1]), rebuildsBefore);
+        continue;
+      }
+      if (pair[0].equals("least-connection-t2-before")) {
+        for (JsonNode run : JSON.readTree(Path.of(pair[1]).toFile())) {
+          leastConnectionBefore.put(run.path("params").path("instances").asText(), cell(run));
+        }
+        continue;
+      }
       int threads = Integer.parseInt(pair[0]);
       threadCounts.put(threads, true);
+      readRebuilds(Path.of(pair[1]), rebuilds);
       for (JsonNode run : JSON.readTree(Path.of(pair[1]).toFile())) {
+        if (run.path("benchmark").asText().contains("RebuildBenchmark")) {
+          continue;
+        }
         String name = run.path("benchmark").asText().replaceAll(".*\\.(\\w+Benchmark)\\.", "$1.").replace("Benchmark.", ".");
         String instances = run.path("params").path("instances").asText();
         JsonNode primary = run.path("primaryMetric");
@@ -78,9 +96,67 @@ public final class Report {
       }
       md.append(' ').append(alloc).append(" |\n");
     }
-    md.append("\n## Targets\n\n").append(targets(cells)).append("\n## Load-balancing simulation\n").append(simulation);
+    md.append("\n## Targets\n\n").append(targets(cells));
+    md.append(leastConnectionBefore(cells, leastConnectionBefore));
+    md.append(rebuildTable(rebuilds, rebuildsBefore));
+    md.append("\n## Load-balancing simulation\n").append(simulation);
     Files.writeString(out, md.toString());
     System.out.println("wrote " + out);
+  }
+
+  private static Cell cell(JsonNode run) {
+    JsonNode primary = run.path("primaryMetric");
+    return new Cell(primary.path("score").asDouble(), primary.path("scoreError").asDouble(), Double.NaN);
+  }
+
+  /** RebuildBenchmark runs in {@code file}, by policy and instance count. */
+  private static void readRebuilds(Path file, Map<String, Map<String, Cell>> into) throws IOException {
+    for (JsonNode run : JSON.readTree(file.toFile())) {
+      if (run.path("benchmark").asText().contains("RebuildBenchmark")) {
+        into.computeIfAbsent(run.path("params").path("policy").asText(), p -> new LinkedHashMap<>())
+            .put(run.path("params").path("instances").asText(), cell(run));
+      }
+    }
+  }
+
+  private static String rebuildTable(Map<String, Map<String, Cell>> now, Map<String, Map<String, Cell>> before) {
+    if (now.isEmpty()) {
+      return "";
+    }
+    StringBuilder t = new StringBuilder("\n## Picker rebuilds (JMH, microseconds per view change, 1 thread)\n\n");
+    t.append("One instance of the view replaced, weights random from 1 to 1,000,000; the balancer builds its next picker on the")
+        .append(" thread that publishes the snapshot. \"Before\" is the same benchmark on the code before pickers were built on")
+        .append(" view changes, when the first pick after a change built it (`results/before/rebuild.json`). Target: under 5 ms")
+        .append(" (5000 us) at 1,000 instances.\n\n");
+    t.append("| policy | 100 inst | 500 inst | 1000 inst | before: 100 | before: 500 | before: 1000 |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    now.forEach((policy, byCount) -> {
+      t.append("| ").append(policy).append(" |");
+      for (Map<String, Map<String, Cell>> source : java.util.List.of(now, before)) {
+        Map<String, Cell> row = source.getOrDefault(policy, Map.of());
+        for (String n : new String[] {"100", "500", "1000"}) {
+          Cell c = row.get(n);
+          t.append(c == null ? " - |" : " " + fmt(c.nanos()) + " |");
+        }
+      }
+      t.append('\n');
+    });
+    return t.toString();
+  }
+
+  private static String leastConnectionBefore(Map<String, Map<String, Cell>> cells, Map<String, Cell> before) {
+    if (before.isEmpty()) {
+      return "";
+    }
+    StringBuilder t = new StringBuilder("\n## Least-connection at 2 threads, before and after the in-flight count got its own cache line\n\n");
+    t.append("Before: the count sat at offset 12, beside the object header (`results/before/least-connection-t2.json`).\n\n");
+    t.append("| instances | before (ns) | after (ns) |\n|---:|---:|---:|\n");
+    for (String n : new String[] {"3", "10", "100"}) {
+      Cell b = before.get(n);
+      Cell a = cell(cells, "Pick.oursLeastConnection", "2/" + n);
+      t.append("| ").append(n).append(" | ").append(b == null ? "-" : fmt(b.nanos()) + " ± " + fmt(b.error()))
+          .append(" | ").append(a == null ? "-" : fmt(a.nanos()) + " ± " + fmt(a.error())).append(" |\n");
+    }
+    return t.toString();
   }
 
   private static String targets(Map<String, Map<String, Cell>> cells) {
