@@ -21,4 +21,5 @@ java -cp "$jar" io.discovery.benchmarks.sim.Simulation 42 | tee "$results/simula
 } > "$results/machine.txt"
 java -cp "$jar" io.discovery.benchmarks.Report "$results/RESULTS.md" "$results/simulation.md" "$results/machine.txt" \
   "1=$results/jmh-t1.json" "2=$results/jmh-t2.json" \
-  "rebuild-before=$results/before/rebuild.json" "least-connection-t2-before=$results/before/least-connection-t2.json"
+  "rebuild-before=$results/before/rebuild.json" "least-connection-t2-before=$results/before/least-connection-t2.json" \
+  "least-connection-t2-after=$results/before/least-connection-t2-after.json"
