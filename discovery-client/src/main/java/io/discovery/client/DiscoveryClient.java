@@ -227,6 +227,11 @@ public final class DiscoveryClient implements AutoCloseable {
     settings.backend().close();
   }
 
+  /** Whether the client takes the registry for unreachable, so new views do not wait; for tests. */
+  boolean registryKnownDown() {
+    return registryDown.get();
+  }
+
   /** The installed shutdown hook, or null; for tests. */
   Thread shutdownHook() {
     return shutdownHook;

@@ -22,9 +22,13 @@ public class NoInstancesException extends DiscoveryException {
           + snapshot.updatedAt() + "; check that the registry is reachable (the view fills in when it answers)";
     } else if (snapshot.stale()) {
       message = "no instances of '" + service + "' were registered when the registry last answered, at "
-          + snapshot.updatedAt() + "; the registry is unreachable since";
+          + snapshot.updatedAt() + "; the registry is unreachable now";
     } else {
       message = "no instances of '" + service + "' are registered";
+    }
+    if (snapshot.partial()) {
+      message += " (the registry left out instances this client may not read: with Consul, give the ACL token"
+          + " service:read on '" + service + "' and node:read)";
     }
     return new NoInstancesException(service, message);
   }

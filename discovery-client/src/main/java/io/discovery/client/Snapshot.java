@@ -14,9 +14,11 @@ import java.util.List;
  * @param stale     true while the registry is unreachable and this is the last known state
  * @param loaded    false until the registry first answered for this service: the snapshot then
  *                  says nothing about what is registered
+ * @param partial   true when the registry said it left out instances this client may not read
+ *                  (Consul filters answers by ACL with a 200)
  */
 public record Snapshot(String service, List<ServiceInstance> instances, long revision, Instant updatedAt, boolean stale,
-                       boolean loaded) {
+                       boolean loaded, boolean partial) {
 
   public Snapshot {
     instances = List.copyOf(instances);
@@ -24,17 +26,17 @@ public record Snapshot(String service, List<ServiceInstance> instances, long rev
 
   /** A snapshot of what the registry answered. */
   public Snapshot(String service, List<ServiceInstance> instances, long revision, Instant updatedAt, boolean stale) {
-    this(service, instances, revision, updatedAt, stale, true);
+    this(service, instances, revision, updatedAt, stale, true, false);
   }
 
   /** The empty, stale snapshot of a view the registry has not answered for yet, started at {@code since}. */
   public static Snapshot notLoaded(String service, Instant since) {
-    return new Snapshot(service, List.of(), 0, since, true, false);
+    return new Snapshot(service, List.of(), 0, since, true, false, false);
   }
 
   /** The same instances, marked stale. */
   public Snapshot asStale() {
-    return stale ? this : new Snapshot(service, instances, revision, updatedAt, true, loaded);
+    return stale ? this : new Snapshot(service, instances, revision, updatedAt, true, loaded, partial);
   }
 
   /** True when no instance is known. */

@@ -92,7 +92,8 @@ final class WatchedServiceView implements ServiceView {
       Thread.currentThread().interrupt();
     }
     boolean arrived = loaded.getCount() == 0;
-    if (!arrived) {
+    if (!arrived && settings.scheduler().nanoTime() - loadDeadlineNanos >= 0) {
+      // The view's own deadline passed, not just a caller's shorter wait: the registry is not answering.
       registryDown.set(true);
     }
     return arrived;
@@ -135,7 +136,7 @@ final class WatchedServiceView implements ServiceView {
     }
   }
 
-  private void received(int watchGeneration, List<ServiceInstance> instances, long revision) {
+  private void received(int watchGeneration, List<ServiceInstance> instances, long revision, boolean partial) {
     List<ServiceInstance> sorted = new ArrayList<>(instances);
     sorted.sort(BY_ID);
     boolean wasStale;
@@ -145,7 +146,7 @@ final class WatchedServiceView implements ServiceView {
       }
       wasStale = snapshot.stale() && loaded.getCount() == 0;
       failures = 0;
-      publish(new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false));
+      publish(new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false, true, partial));
     }
     loaded.countDown();
     registryDown.set(false);
@@ -218,7 +219,12 @@ final class WatchedServiceView implements ServiceView {
 
     @Override
     public void onInstances(List<ServiceInstance> instances, long revision) {
-      received(watchGeneration, instances, revision);
+      received(watchGeneration, instances, revision, false);
+    }
+
+    @Override
+    public void onInstances(List<ServiceInstance> instances, long revision, boolean partial) {
+      received(watchGeneration, instances, revision, partial);
     }
 
     @Override

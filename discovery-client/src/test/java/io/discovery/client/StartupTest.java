@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.discovery.client.memory.MemoryRegistry;
+import io.discovery.client.spi.Lease;
+import io.discovery.client.spi.RegistryBackend;
+import io.discovery.client.spi.WatchHandle;
+import io.discovery.client.spi.WatchListener;
 import io.discovery.client.time.ManualScheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -112,5 +116,40 @@ class StartupTest {
     registry.setReachable(false);
     assertThat(NoInstancesException.of(client.service("payments").snapshot()))
         .hasMessageContaining("were registered when the registry last answered");
+  }
+
+  @Test
+  void aCallerThatChoosesNotToWaitDoesNotMakeTheClientTakeTheRegistryForDown() {
+    // A registry that is up but has not answered yet: its watch never calls back.
+    RegistryBackend silent = new RegistryBackend() {
+      @Override
+      public Lease register(ServiceInstance instance, Duration ttl) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public void renew(Lease lease) {
+      }
+
+      @Override
+      public void deregister(Lease lease) {
+      }
+
+      @Override
+      public WatchHandle watch(String service, WatchListener listener) {
+        return () -> { };
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    try (DiscoveryClient quiet = DiscoveryClient.builder().backend(silent).scheduler(time).initialLoadTimeout(LOAD_TIMEOUT)
+        .withoutShutdownHook().build()) {
+      ServiceView view = quiet.service("payments", Duration.ZERO);
+
+      assertThat(view.snapshot().loaded()).isFalse();
+      assertThat(quiet.registryKnownDown()).as("only the view's own deadline tells that").isFalse();
+    }
   }
 }

@@ -44,6 +44,7 @@ import okhttp3.Response;
  * the {@code X-Consul-Token} header.
  */
 public final class ConsulBackend implements RegistryBackend {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsulBackend.class);
   static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
   private static final Duration MIN_DEREGISTER_AFTER = Duration.ofMinutes(1);
@@ -55,6 +56,11 @@ public final class ConsulBackend implements RegistryBackend {
   private final Duration deregisterAfter;
   private final List<ConsulCheck> checks;
   private final boolean hasToken;
+  private final java.util.Set<String> aclFiltered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The agent's default rpc_hold_timeout (agent/config/default.go). */
+  static final Duration DEFAULT_RPC_HOLD = Duration.ofSeconds(7);
+  /** What a call may take beyond the agent's own hold: network and the agent's work. */
+  static final Duration RESPONSE_MARGIN = Duration.ofSeconds(3);
   private final OkHttpClient unary;
   private final OkHttpClient blocking;
   private final ExecutorService dispatcherThreads;
@@ -82,22 +88,30 @@ public final class ConsulBackend implements RegistryBackend {
     OkHttpClient.Builder http = new OkHttpClient.Builder()
         .dispatcher(dispatcher)
         .connectTimeout(2, TimeUnit.SECONDS)
-        .readTimeout(5, TimeUnit.SECONDS)
-        .callTimeout(5, TimeUnit.SECONDS)
+        .readTimeout(b.rpcHold.plus(RESPONSE_MARGIN))
+        .callTimeout(b.rpcHold.plus(RESPONSE_MARGIN))
         .addInterceptor(chain -> token == null ? chain.proceed(chain.request())
             : chain.proceed(chain.request().newBuilder().header("X-Consul-Token", token).build()));
     if (b.sslContext != null) {
       http.sslSocketFactory(b.sslContext.getSocketFactory(), b.trustManager);
     }
+    if (b.events != null) {
+      http.eventListenerFactory(b.events);
+    }
     this.unary = http.build();
-    // Consul holds a blocking query up to wait + wait/16 of jitter.
-    Duration held = wait.plus(wait.dividedBy(16)).plusSeconds(10);
+    // Consul holds a blocking query up to wait + wait/16 of jitter, and a server call up to rpc_hold_timeout more.
+    Duration held = wait.plus(wait.dividedBy(16)).plus(b.rpcHold).plus(RESPONSE_MARGIN);
     this.blocking = unary.newBuilder().readTimeout(held).callTimeout(held).build();
   }
 
   /** A builder for {@code consul://host:port} or {@code consul+https://host:port}; see {@link ConsulBackendFactory}. */
   public static Builder builder(String uri) {
     return new Builder(ConsulBackendFactory.parse(java.net.URI.create(uri)));
+  }
+
+  /** The unary and blocking call timeouts, in that order; for tests. */
+  List<Duration> timeouts() {
+    return List.of(Duration.ofMillis(unary.callTimeoutMillis()), Duration.ofMillis(blocking.callTimeoutMillis()));
   }
 
   /** The agent's address; for tests and messages. */
@@ -129,8 +143,9 @@ public final class ConsulBackend implements RegistryBackend {
         return;
       }
       String body = bodyOf(response);
-      if (response.code() == 404 || (response.code() == 500 && body.contains("Unknown check"))) {
-        throw new LeaseLostException("the Consul agent does not know check " + lease.id() + " (agent restarted or service deregistered)");
+      if (checkUnknown(response.code(), body)) {
+        throw new LeaseLostException("the Consul agent no longer has check " + lease.id()
+            + " (its data directory was lost, or the service was reaped or deregistered)");
       }
       throw failure(response.code(), body, "pass check " + lease.id(), true);
     }
@@ -203,6 +218,14 @@ public final class ConsulBackend implements RegistryBackend {
     return blocking;
   }
 
+  /** Logs, once per service, that Consul filtered an answer about it by ACL. */
+  void filteredByAcl(String service) {
+    if (aclFiltered.add(service)) {
+      log.warn("Consul filtered its answer about '{}' by ACL (X-Consul-Results-Filtered-By-ACLs): instances the token may"
+          + " not read are missing from the view; give the token service:read on '{}' and node:read", service, service);
+    }
+  }
+
   /** The instance of one health entry, or null after logging it once when it is malformed. */
   ServiceInstance decode(String service, JsonNode entry) {
     try {
@@ -226,6 +249,16 @@ public final class ConsulBackend implements RegistryBackend {
     }
   }
 
+  /**
+   * Whether a pass answered that the agent no longer has the check: 404 {@code Unknown check ID}
+   * (current agents), 500 {@code Unknown check} (1.11.0 to 1.11.1), or 500 {@code CheckID "..." does
+   * not have associated TTL} (up to 1.10 with ACLs off), all from agent/agent.go's updateTTLCheck
+   * and agent/agent_endpoint.go.
+   */
+  static boolean checkUnknown(int code, String body) {
+    return code == 404 || (code == 500 && (body.contains("Unknown check") || body.contains("does not have associated TTL")));
+  }
+
   /** Throws the error that an unsuccessful answer to a read means. */
   void check(Response response, String what) {
     if (!response.isSuccessful()) {
@@ -246,9 +279,21 @@ public final class ConsulBackend implements RegistryBackend {
    */
   private RuntimeException failure(int code, String body, String what, boolean registration) {
     if (code == 403) {
-      return new RegistryAccessDeniedException("Consul refused to " + what + " (HTTP 403): "
-          + (hasToken ? "the ACL token lacks permission for it" : "no ACL token was given and the agent requires one")
-          + "; set one with ?token= in the registry URI, CONSUL_HTTP_TOKEN, or ConsulBackend.builder(...).token(...)");
+      String setIt = "?token= in the registry URI, CONSUL_HTTP_TOKEN, or ConsulBackend.builder(...).token(...)";
+      String why;
+      if (body.contains("ACL not found")) {
+        why = "Consul does not know the ACL token (ACL not found): it is mistyped, deleted or expired; fix it: " + setIt;
+      } else if (!hasToken) {
+        why = "no ACL token was given and the agent requires one (" + body + "); set one: " + setIt;
+      } else {
+        why = "the ACL token lacks permission for it (" + body + "); grant it in the token's policy";
+      }
+      return new RegistryAccessDeniedException("Consul refused to " + what + " (HTTP 403): " + why);
+    }
+    if (registration && body.contains("Scripts are disabled on this agent")) {
+      return new RegistrationRejectedException("Consul refused to " + what + " (HTTP " + code + "): " + body
+          + " (script checks need enable_script_checks in the agent's configuration, off by default; enable it there or"
+          + " drop ConsulCheck.script)");
     }
     if (code >= 500) {
       return new RegistryUnavailableException("Consul failed to " + what + " (HTTP " + code + "): " + body);
@@ -290,6 +335,8 @@ public final class ConsulBackend implements RegistryBackend {
     private final List<ConsulCheck> checks = new ArrayList<>();
     private SSLContext sslContext;
     private X509TrustManager trustManager;
+    private okhttp3.EventListener.Factory events;
+    private Duration rpcHold = DEFAULT_RPC_HOLD;
 
     Builder(ConsulBackendFactory.Target target) {
       this.base = target.base();
@@ -334,6 +381,26 @@ public final class ConsulBackend implements RegistryBackend {
         throw new IllegalArgumentException("invalid DeregisterCriticalServiceAfter " + after + ": Consul's minimum is 1 minute");
       }
       this.deregisterAfter = after;
+      return this;
+    }
+
+    /**
+     * The agent's {@code rpc_hold_timeout} (default 7 s): how long it retries a call to its servers
+     * (during a leader election) before answering. A call to the agent may take that long, so the
+     * client's timeouts are derived from it: unary calls wait it plus 3 s, blocking queries the
+     * wait, its wait/16 jitter, and it plus 3 s.
+     */
+    public Builder rpcHoldTimeout(Duration hold) {
+      if (hold.isNegative() || hold.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("invalid rpc hold timeout " + hold + ": expected 0 to 10 min");
+      }
+      this.rpcHold = hold;
+      return this;
+    }
+
+    /** OkHttp events of every call to the agent, from the moment a call is created; for tests. */
+    Builder events(okhttp3.EventListener.Factory events) {
+      this.events = events;
       return this;
     }
 

@@ -30,7 +30,19 @@ final class ConsulJson {
     return "service:" + instance.id();
   }
 
-  /** Refuses metadata that Consul's {@code Meta} cannot hold (https://developer.hashicorp.com/consul/docs/services/configuration/services-configuration-reference#meta). */
+  /** Consul's bounds on {@code Weights.Passing} (agent/structs/structs.go). */
+  static final int MAX_WEIGHT = 65_535;
+  /** Consul's limits on {@code Meta} (agent/structs/structs.go: metaMaxKeyPairs, metaValueMaxLength). */
+  static final int MAX_META_PAIRS = 64;
+  static final int MAX_META_VALUE_BYTES = 512;
+
+  /**
+   * Refuses what the agent would answer with a 400 (agent/structs/structs.go,
+   * https://developer.hashicorp.com/consul/docs/services/configuration/services-configuration-reference#meta):
+   * meta keys outside {@code [A-Za-z0-9_-]{1,128}} or starting with {@code consul-}, meta values over
+   * 512 bytes, more than 64 meta pairs (counted as sent, zone and secure included), a weight outside
+   * 1 to 65535, and an address that means "any" (0.0.0.0, ::).
+   */
   static void validate(ServiceInstance instance) {
     Map<String, String> meta = instance.metadata();
     for (Map.Entry<String, String> e : meta.entrySet()) {
@@ -46,14 +58,38 @@ final class ConsulJson {
         throw new IllegalArgumentException("invalid metadata key '" + key + "' of instance '" + instance.id()
             + "' for Consul: expected 1 to 128 letters, digits, '_' or '-', not starting with 'consul-'");
       }
-      if (e.getValue().length() > 512) {
+      int bytes = e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > MAX_META_VALUE_BYTES) {
         throw new IllegalArgumentException("invalid metadata value of '" + key + "' of instance '" + instance.id()
-            + "' for Consul: " + e.getValue().length() + " characters, at most 512 allowed");
+            + "' for Consul: " + bytes + " bytes in UTF-8, at most " + MAX_META_VALUE_BYTES + " allowed");
       }
     }
-    if (meta.size() > 62) {
-      throw new IllegalArgumentException("instance '" + instance.id() + "' has " + meta.size()
-          + " metadata pairs: Consul allows 64, two of which this client uses");
+    int pairs = meta.size() - (meta.containsKey(TAGS) ? 1 : 0) + (instance.zone() != null ? 1 : 0) + (instance.secure() ? 1 : 0);
+    if (pairs > MAX_META_PAIRS) {
+      throw new IllegalArgumentException("instance '" + instance.id() + "' would send " + pairs
+          + " Meta pairs to Consul (its metadata without 'tags', plus zone and secure when set): Consul allows " + MAX_META_PAIRS);
+    }
+    if (instance.weight() > MAX_WEIGHT) {
+      throw new IllegalArgumentException("invalid weight " + instance.weight() + " of instance '" + instance.id()
+          + "' for Consul: Weights.Passing must be 1 to " + MAX_WEIGHT);
+    }
+    if (isAnyAddress(instance.host())) {
+      throw new IllegalArgumentException("invalid address '" + instance.host() + "' of instance '" + instance.id()
+          + "' for Consul: it refuses an address that means any interface; register the address callers should use");
+    }
+  }
+
+  private static boolean isAnyAddress(String host) {
+    if (host.equals("0.0.0.0")) {
+      return true;
+    }
+    if (host.indexOf(':') < 0) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(host).isAnyLocalAddress(); // an IPv6 literal: no lookup
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -96,8 +132,7 @@ final class ConsulJson {
       ObjectNode c = checks.addObject()
           .put("CheckID", ttlCheckId(instance) + ":" + n++)
           .put("Name", check.kind() + " check")
-          .put("Interval", check.interval().toMillis() + "ms")
-          .put("DeregisterCriticalServiceAfter", after);
+          .put("Interval", check.interval().toMillis() + "ms");
       switch (check.kind()) {
         case "http" -> c.put("HTTP", check.url(instance));
         case "tcp" -> c.put("TCP", instance.hostPort());

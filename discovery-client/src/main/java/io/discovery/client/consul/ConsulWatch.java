@@ -33,6 +33,7 @@ final class ConsulWatch implements Callback {
   private long index;
   private long sentAt;
   private List<ServiceInstance> last;
+  private boolean lastFiltered;
 
   ConsulWatch(ConsulBackend backend, String service, WatchListener listener) {
     this.backend = backend;
@@ -63,9 +64,12 @@ final class ConsulWatch implements Callback {
   public void onResponse(Call c, Response response) {
     List<ServiceInstance> instances;
     long answered;
+    boolean filtered;
     try (response) {
       backend.check(response, "read the health of '" + service + "'");
       answered = parseIndex(response.header("X-Consul-Index"));
+      // agent/http.go sets this when ACLs removed entries from a 200 answer.
+      filtered = "true".equalsIgnoreCase(response.header("X-Consul-Results-Filtered-By-ACLs"));
       JsonNode entries = ConsulBackend.JSON.readTree(response.body().string());
       if (!entries.isArray()) {
         throw new RegistryUnavailableException("Consul answered the health of '" + service + "' with " + entries.getNodeType() + ", not an array");
@@ -85,10 +89,14 @@ final class ConsulWatch implements Callback {
       return;
     }
     index = answered < index ? 0 : Math.max(1, answered);
-    if (!instances.equals(last)) {
+    if (filtered) {
+      backend.filteredByAcl(service);
+    }
+    if (!instances.equals(last) || filtered != lastFiltered) {
       last = instances;
+      lastFiltered = filtered;
       if (!closed) {
-        listener.onInstances(instances, index);
+        listener.onInstances(instances, index, filtered);
       }
     }
     long wait = TimeUnit.MILLISECONDS.toNanos(MIN_INTERVAL_MILLIS) - (System.nanoTime() - sentAt);

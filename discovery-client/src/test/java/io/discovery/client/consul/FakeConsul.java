@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -19,42 +21,74 @@ import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 
 /**
- * A Consul agent for tests, on mockwebserver: keeps services and checks in memory and follows the
- * documented behaviour of the endpoints the backend uses.
+ * A Consul agent for tests, on mockwebserver, following Consul's source (1.21; paths in its repository)
+ * where the docs leave behaviour open:
  * <ul>
- *   <li>{@code PUT /v1/agent/service/register} (https://developer.hashicorp.com/consul/api-docs/agent/service#register-service):
- *       ID defaults to Name; a check without CheckID is {@code service:<id>} ({@code service:<id>:<n>} from 1 when
- *       there are several); new checks start critical unless Status says otherwise; HTTP, TCP and Args checks
- *       need an Interval (400 otherwise).</li>
- *   <li>{@code PUT /v1/agent/service/deregister/<id>}: a no-op for an unknown id.</li>
- *   <li>{@code PUT /v1/agent/check/pass|warn|fail/<id>} (https://developer.hashicorp.com/consul/api-docs/agent/check#ttl-check-pass):
- *       404 for an unknown check; a TTL check not updated within its TTL turns critical with output "TTL expired".</li>
- *   <li>{@code DeregisterCriticalServiceAfter}: a service whose check stays critical that long (at least 1 minute,
- *       Consul's minimum) is removed; Consul's reaper runs every 30 s, the fake's on every request and {@link #advance}.</li>
- *   <li>{@code GET /v1/health/service/<name>?passing&index&wait} (https://developer.hashicorp.com/consul/api-docs/health#list-service-instances-for-service):
- *       entries of Node, Service, Checks (the node's serfHealth included); {@code passing} drops entries with any
- *       non-passing check; a blocking query is held until the index moves past {@code index} or {@code wait} ends
- *       (https://developer.hashicorp.com/consul/api-docs/features/blocking); {@code X-Consul-Index} on every answer.</li>
+ *   <li>{@code PUT /v1/agent/service/register} (agent/agent_endpoint.go AgentRegisterService, agent/agent.go
+ *       addServiceInternal): the ID defaults to the name (agent/structs/service_definition.go); Meta is checked by
+ *       agent/structs/structs.go ValidateServiceMetadata (keys {@code [A-Za-z0-9_-]}, at most 128, no
+ *       {@code consul-} prefix; values at most 512 bytes; at most 64 pairs), Weights by ValidateWeights
+ *       (Passing 1 to 65535), and an address of 0.0.0.0 or :: is refused (agent/agent.go validateService): all
+ *       400. A check without CheckID is {@code service:<id>} ({@code service:<id>:<n>} from 1 when there are
+ *       several); new checks start critical unless Status says otherwise. With {@code replace-existing-checks}
+ *       the service's checks missing from the request are removed; a check that keeps its ID keeps its status
+ *       and output. Script checks ({@code Args}) are refused with a 500 unless {@link #enableScriptChecks()}
+ *       (agent/agent.go: "Scripts are disabled on this agent from remote calls").</li>
+ *   <li>{@code PUT /v1/agent/check/pass|warn|fail/<id>}: an unknown check answers as the agent version set by
+ *       {@link #agentVersion}: 404 {@code Unknown check ID} (current), 500 {@code Unknown check} (1.11.0-1.11.1),
+ *       500 {@code CheckID "..." does not have associated TTL} (up to 1.10, ACLs off). A TTL check not passed
+ *       within its TTL turns critical with output "TTL expired".</li>
+ *   <li>The reaper (agent/agent.go reapServicesInternal) runs every 30 s of fake time and removes a service
+ *       with a check critical for longer than that check's {@code DeregisterCriticalServiceAfter} (raised to
+ *       1 minute when lower), counted from when it turned critical.</li>
+ *   <li>{@code GET /v1/health/service/<name>?passing&index&wait}: entries of Node, Service and Checks (the
+ *       node's serfHealth, and _node_maintenance while the node is in maintenance); names match ignoring case,
+ *       as the catalog indexes them. {@code passing} drops an entry with any non-passing check, node checks
+ *       included. {@code X-Consul-Index} is the highest ModifyIndex of the service's entries and checks, taken
+ *       before the passing and ACL filters (agent/consul/state/catalog.go), never below 1, and it does not reset
+ *       when the agent restarts. A blocking query waits until that index passes {@code index}, for at most
+ *       {@code wait} (clamped to 10 min) plus up to wait/16 of jitter (agent/structs: maxQueryTime, jitter).</li>
  *   <li>{@code GET /v1/health/state/critical}: a flat array of checks.</li>
- *   <li>ACLs: with a required token, a request without the right {@code X-Consul-Token} gets 403 "Permission denied".</li>
+ *   <li>ACLs as {@link FakeAcl} describes: 403 with Consul's own bodies for writes, 200 with entries filtered
+ *       for reads.</li>
+ *   <li>{@link #restart()} keeps services registered through the API with their check state (the agent
+ *       persists them in its data directory); {@link #wipeDataDir()} loses them; {@link #restartDevAgent()}
+ *       loses everything including the index, as a {@code -dev} agent does.</li>
  * </ul>
- * Time is fake ({@link #advance}); {@link #restart()} forgets everything and starts the index again at 1.
  */
 final class FakeConsul extends Dispatcher implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final String LOCAL_NODE = "fake-node";
   private static final long MIN_DEREGISTER_MILLIS = 60_000;
+  private static final long REAP_INTERVAL_MILLIS = 30_000;
+  private static final long MAX_WAIT_MILLIS = 600_000;
 
   final MockWebServer server = new MockWebServer();
   final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-  private final Map<String, ObjectNode> services = new LinkedHashMap<>();
+  private final FakeAcl acl = new FakeAcl();
+  /** Catalog entries by node + "/" + service ID. */
+  private final Map<String, Entry> services = new LinkedHashMap<>();
+  /** Checks by node + "/" + check ID; node checks have no service. */
   private final Map<String, CheckState> checks = new LinkedHashMap<>();
+  private final Map<String, String> nodeAddresses = new LinkedHashMap<>();
   private long index = 1;
+  /** The index at which the last instance of a service was removed: a service without entries answers it. */
+  private long extinctionIndex = 1;
   private long nowMillis;
-  private String requiredToken;
+  private long nextReapMillis = REAP_INTERVAL_MILLIS;
   private int failWith;
+  private boolean scriptChecks;
+  private String agentVersion = "1.21.0";
   private boolean closed;
 
+  private static final class Entry {
+    String node;
+    ObjectNode def;
+    long modifyIndex;
+  }
+
   private static final class CheckState {
+    String node;
     String id;
     String name;
     String serviceId;
@@ -64,6 +98,7 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     String output = "";
     long lastUpdate;
     long criticalSince;
+    long modifyIndex;
   }
 
   FakeConsul() {
@@ -73,6 +108,7 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
   /** An agent serving HTTPS with {@code certificates} and requiring a client certificate (mTLS); plain HTTP when null. */
   FakeConsul(okhttp3.tls.HandshakeCertificates certificates) {
     server.setDispatcher(this);
+    addNode(LOCAL_NODE, "127.0.0.1");
     if (certificates != null) {
       server.useHttps(certificates.sslSocketFactory());
       server.requireClientAuth();
@@ -92,8 +128,14 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     return "consul+https://localhost:" + server.getPort();
   }
 
+  /** Turns ACLs on with {@code token} holding every right. */
   synchronized void requireToken(String token) {
-    requiredToken = token;
+    acl.add(token, "11111111-2222-3333-4444-555555555555", Set.of("service:write", "node:read"));
+  }
+
+  /** Adds an ACL token with {@code rights} ("service:read", "service:write", "node:read"). */
+  synchronized void addToken(String secret, String accessorId, String... rights) {
+    acl.add(secret, accessorId, Set.of(rights));
   }
 
   /** Every request gets {@code status} (0: none) until changed. */
@@ -101,18 +143,95 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     failWith = status;
   }
 
-  /** Moves fake time on, expiring TTL checks and reaping services as the agent would. */
-  synchronized void advance(Duration amount) {
-    nowMillis += amount.toMillis();
-    evaluate();
+  /** Lets registrations carry script checks, as {@code enable_script_checks = true} does. */
+  synchronized void enableScriptChecks() {
+    scriptChecks = true;
   }
 
-  /** The agent restarts: services, checks and the index are gone. */
+  /** Answers unknown checks as this agent version does ("1.10.0", "1.11.0", or newer). */
+  synchronized void agentVersion(String version) {
+    agentVersion = version;
+  }
+
+  /** Moves fake time on, expiring TTL checks, and running the reaper every 30 s of it. */
+  synchronized void advance(Duration amount) {
+    long target = nowMillis + amount.toMillis();
+    while (nextReapMillis <= target) {
+      nowMillis = nextReapMillis;
+      expireTtls();
+      reap();
+      nextReapMillis += REAP_INTERVAL_MILLIS;
+    }
+    nowMillis = target;
+    expireTtls();
+  }
+
+  /** The agent restarts with its data directory: services registered through the API and their checks stay. */
   synchronized void restart() {
-    services.clear();
-    checks.clear();
-    index = 1;
     notifyAll();
+  }
+
+  /** The agent lost its data directory: its services are gone from the catalog (a change: the index moves on). */
+  synchronized void wipeDataDir() {
+    boolean removed = services.values().removeIf(e -> e.node.equals(LOCAL_NODE));
+    checks.values().removeIf(c -> c.node.equals(LOCAL_NODE) && c.serviceId != null);
+    if (removed) {
+      extinctionIndex = ++index;
+      notifyAll();
+    }
+  }
+
+  /** A {@code -dev} agent restarts: it kept everything in memory, so services, checks and the index are gone. */
+  synchronized void restartDevAgent() {
+    services.clear();
+    checks.values().removeIf(c -> c.serviceId != null);
+    index = 1;
+    extinctionIndex = 1;
+    notifyAll();
+  }
+
+  /** Another node joins the catalog, with a passing serfHealth check. */
+  synchronized void addNode(String node, String address) {
+    nodeAddresses.put(node, address);
+    CheckState serf = new CheckState();
+    serf.node = node;
+    serf.id = "serfHealth";
+    serf.name = "Serf Health Status";
+    serf.status = "passing";
+    serf.output = "Agent alive and reachable";
+    serf.modifyIndex = ++index;
+    checks.put(node + "/serfHealth", serf);
+  }
+
+  /** The node's serfHealth check turns {@code status} (e.g. "critical" when the node fails). */
+  synchronized void nodeHealth(String node, String status) {
+    CheckState serf = checks.get(node + "/serfHealth");
+    serf.status = status;
+    serf.modifyIndex = ++index;
+    notifyAll();
+  }
+
+  /** Puts {@code node} in maintenance mode (a critical _node_maintenance check) or takes it out. */
+  synchronized void nodeMaintenance(String node, boolean on) {
+    if (on) {
+      CheckState m = new CheckState();
+      m.node = node;
+      m.id = "_node_maintenance";
+      m.name = "Node Maintenance Mode";
+      m.status = "critical";
+      m.modifyIndex = ++index;
+      checks.put(node + "/_node_maintenance", m);
+    } else if (checks.remove(node + "/_node_maintenance") != null) {
+      index++;
+    }
+    notifyAll();
+  }
+
+  /** Sets a check's status as the agent's own probe (HTTP, TCP, script) would. */
+  synchronized void setCheck(String checkId, String status, String output) {
+    CheckState c = checks.get(LOCAL_NODE + "/" + checkId);
+    setStatus(c, status);
+    c.output = output;
   }
 
   synchronized long index() {
@@ -121,24 +240,30 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
 
   synchronized Map<String, String> checkStatuses() {
     Map<String, String> statuses = new LinkedHashMap<>();
-    checks.values().forEach(c -> statuses.put(c.id, c.status));
+    checks.values().stream().filter(c -> c.node.equals(LOCAL_NODE) && c.serviceId != null).forEach(c -> statuses.put(c.id, c.status));
     return statuses;
   }
 
+  /** The definition of a service registered on this agent, or null. */
   synchronized ObjectNode service(String id) {
-    ObjectNode s = services.get(id);
-    return s == null ? null : s.deepCopy();
+    Entry e = services.get(LOCAL_NODE + "/" + id);
+    return e == null ? null : e.def.deepCopy();
   }
 
-  /** Registers a service as another agent client would (with one passing TTL check). */
+  /** Registers a service on this agent as another client would (with the required token, if any). */
   void registerDirectly(String json) {
-    String token;
-    synchronized (this) {
-      token = requiredToken;
-    }
-    MockResponse response = handle("PUT", HttpUrl.get(server.url("/v1/agent/service/register").toString()), json, token);
-    if (response.getCode() != 200) {
-      throw new IllegalStateException("fake refused " + json);
+    registerOn(LOCAL_NODE, json);
+  }
+
+  /** Registers a service on {@code node} as that node's agent would. */
+  synchronized void registerOn(String node, String json) {
+    try {
+      MockResponse response = register(node, (ObjectNode) JSON.readTree(json), true, null, true);
+      if (response.getCode() != 200) {
+        throw new IllegalStateException("fake refused " + json);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -157,33 +282,27 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     if (failWith != 0) {
       return text(failWith, "injected failure");
     }
-    if (requiredToken != null && !requiredToken.equals(token)) {
-      return text(403, "Permission denied");
+    if (acl.unknown(token)) {
+      return text(403, "ACL not found");
     }
-    evaluate();
+    expireTtls();
     String path = url.encodedPath();
     try {
       if (method.equals("PUT") && path.equals("/v1/agent/service/register")) {
-        return register((ObjectNode) JSON.readTree(body));
+        return register(LOCAL_NODE, (ObjectNode) JSON.readTree(body), url.queryParameter("replace-existing-checks") != null,
+            token, false);
       }
       if (method.equals("PUT") && path.startsWith("/v1/agent/service/deregister/")) {
-        String id = url.pathSegments().get(4);
-        if (services.remove(id) != null) {
-          checks.values().removeIf(c -> id.equals(c.serviceId));
-          changed();
-        }
-        return text(200, "");
+        return deregister(url.pathSegments().get(4), token);
       }
       if (method.equals("PUT") && path.startsWith("/v1/agent/check/")) {
-        return updateCheck(url.pathSegments().get(3), url.pathSegments().get(4), url.queryParameter("note"));
+        return updateCheck(url.pathSegments().get(3), url.pathSegments().get(4), url.queryParameter("note"), token);
       }
       if (method.equals("GET") && path.startsWith("/v1/health/service/")) {
-        return health(url);
+        return health(url, token);
       }
       if (method.equals("GET") && path.equals("/v1/health/state/critical")) {
-        ArrayNode out = JSON.createArrayNode();
-        checks.values().stream().filter(c -> c.status.equals("critical")).forEach(c -> out.add(checkJson(c)));
-        return json(out);
+        return critical(token);
       }
     } catch (IOException e) {
       return text(400, "Request decode failed: " + e.getMessage());
@@ -194,26 +313,40 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     return text(404, "no such endpoint in the fake: " + method + " " + path);
   }
 
-  private MockResponse register(ObjectNode def) {
+  private MockResponse register(String node, ObjectNode def, boolean replaceChecks, String token, boolean trusted) {
     String name = def.path("Name").asText("");
     if (name.isEmpty()) {
       return text(400, "Missing service name");
     }
-    String id = def.path("ID").asText(name);
+    if (!trusted && !acl.allows(token, "service:write")) {
+      return text(403, acl.denied(token, "service:write", name));
+    }
+    String invalid = FakeConsulRules.invalidService(def);
+    if (invalid != null) {
+      return text(400, invalid);
+    }
+    String id = def.path("ID").asText("");
+    if (id.isEmpty()) {
+      id = name;
+    }
     def.put("ID", id);
     List<JsonNode> defs = new ArrayList<>();
     if (def.has("Check")) {
       defs.add(def.get("Check"));
     }
     def.path("Checks").forEach(defs::add);
-    List<CheckState> created = new ArrayList<>();
+    List<CheckState> wanted = new ArrayList<>();
     for (int i = 0; i < defs.size(); i++) {
       JsonNode c = defs.get(i);
       boolean ttl = c.has("TTL");
+      if (c.has("Args") && !scriptChecks) {
+        return text(500, FakeConsulRules.SCRIPTS_DISABLED);
+      }
       if (!ttl && (c.has("HTTP") || c.has("TCP") || c.has("Args")) && millis(c.path("Interval").asText("")) <= 0) {
         return text(400, "Interval must be > 0 for Script, HTTP, or TCP checks");
       }
       CheckState state = new CheckState();
+      state.node = node;
       state.id = c.path("CheckID").asText(defs.size() == 1 ? "service:" + id : "service:" + id + ":" + (i + 1));
       state.name = c.path("Name").asText("Service '" + name + "' check");
       state.serviceId = id;
@@ -223,49 +356,104 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
       state.status = c.path("Status").asText("critical");
       state.lastUpdate = nowMillis;
       state.criticalSince = nowMillis;
-      created.add(state);
+      wanted.add(state);
     }
-    checks.values().removeIf(c -> id.equals(c.serviceId));
-    created.forEach(c -> checks.put(c.id, c));
+    String serviceId = id;
+    long changedAt = ++index;
+    for (CheckState c : wanted) {
+      CheckState existing = checks.get(node + "/" + c.id);
+      if (existing != null) {
+        // Same ID: the check keeps its status and output.
+        c.status = existing.status;
+        c.output = existing.output;
+        c.criticalSince = existing.criticalSince;
+      }
+      c.modifyIndex = changedAt;
+      checks.put(node + "/" + c.id, c);
+    }
+    if (replaceChecks) {
+      checks.values().removeIf(c -> c.node.equals(node) && serviceId.equals(c.serviceId)
+          && wanted.stream().noneMatch(w -> w.id.equals(c.id)));
+    }
     def.remove("Check");
     def.remove("Checks");
     ArrayNode definitions = def.putArray("CheckDefinitions");
     defs.forEach(d -> definitions.add(d.deepCopy()));
-    services.put(id, def);
-    changed();
+    Entry entry = new Entry();
+    entry.node = node;
+    entry.def = def;
+    entry.modifyIndex = changedAt;
+    services.put(node + "/" + id, entry);
+    notifyAll();
     return text(200, "");
   }
 
-  private MockResponse updateCheck(String verb, String id, String note) {
-    CheckState c = checks.get(id);
+  private MockResponse deregister(String id, String token) {
+    Entry entry = services.get(LOCAL_NODE + "/" + id);
+    if (entry == null) {
+      return text(200, "");
+    }
+    String name = entry.def.path("Name").asText();
+    if (!acl.allows(token, "service:write")) {
+      return text(403, acl.denied(token, "service:write", name));
+    }
+    remove(LOCAL_NODE, id);
+    return text(200, "");
+  }
+
+  private void remove(String node, String id) {
+    services.remove(node + "/" + id);
+    checks.values().removeIf(c -> c.node.equals(node) && id.equals(c.serviceId));
+    extinctionIndex = ++index;
+    notifyAll();
+  }
+
+  private MockResponse updateCheck(String verb, String id, String note, String token) {
+    CheckState c = checks.get(LOCAL_NODE + "/" + id);
     if (c == null) {
+      if (agentVersion.startsWith("1.10.") || agentVersion.startsWith("1.9.")) {
+        return text(500, "CheckID \"" + id + "\" does not have associated TTL");
+      }
+      if (agentVersion.startsWith("1.11.0") || agentVersion.startsWith("1.11.1")) {
+        return text(500, "Unknown check \"" + id + "\"");
+      }
       return text(404, "Unknown check ID \"" + id + "\". Ensure that the check ID is passed, not the check name.");
+    }
+    Entry entry = services.get(LOCAL_NODE + "/" + c.serviceId);
+    String name = entry == null ? c.serviceId : entry.def.path("Name").asText();
+    if (!acl.allows(token, "service:write")) {
+      return text(403, acl.denied(token, "service:write", name));
     }
     if (c.ttlMillis == 0) {
       return text(500, "CheckID \"" + id + "\" does not have associated TTL");
     }
-    String status = switch (verb) {
+    c.lastUpdate = nowMillis;
+    c.output = note == null ? "" : note;
+    setStatus(c, switch (verb) {
       case "pass" -> "passing";
       case "warn" -> "warning";
       default -> "critical";
-    };
-    c.lastUpdate = nowMillis;
-    c.output = note == null ? "" : note;
-    if (!status.equals(c.status)) {
-      c.status = status;
-      c.criticalSince = nowMillis;
-      changed();
-    }
+    });
     return text(200, "");
   }
 
-  private MockResponse health(HttpUrl url) throws InterruptedException {
+  private void setStatus(CheckState c, String status) {
+    if (!status.equals(c.status)) {
+      c.status = status;
+      c.criticalSince = nowMillis;
+      c.modifyIndex = ++index;
+      notifyAll();
+    }
+  }
+
+  private MockResponse health(HttpUrl url, String token) throws InterruptedException {
     String name = url.pathSegments().get(3);
     String since = url.queryParameter("index");
     long asked = since == null ? 0 : Long.parseLong(since);
-    long waitMillis = url.queryParameter("wait") == null ? 300_000 : millis(url.queryParameter("wait"));
-    long deadline = System.nanoTime() + waitMillis * 1_000_000;
-    while (asked > 0 && index <= asked && !closed) {
+    long waitMillis = Math.min(MAX_WAIT_MILLIS, url.queryParameter("wait") == null ? 300_000 : millis(url.queryParameter("wait")));
+    long held = waitMillis + ThreadLocalRandom.current().nextLong(waitMillis / 16 + 1);
+    long deadline = System.nanoTime() + held * 1_000_000;
+    while (asked > 0 && serviceIndex(name) <= asked && !closed) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
       if (left <= 0) {
         break;
@@ -273,68 +461,104 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
       wait(left);
     }
     boolean passingOnly = url.queryParameterNames().contains("passing");
+    boolean filtered = false;
     ArrayNode out = JSON.createArrayNode();
-    for (ObjectNode def : services.values()) {
-      if (!def.path("Name").asText().equals(name)) {
+    for (Entry e : services.values()) {
+      if (!e.def.path("Name").asText().equalsIgnoreCase(name)) {
         continue;
       }
-      List<CheckState> own = checks.values().stream().filter(c -> c.serviceId.equals(def.get("ID").asText())).toList();
+      List<CheckState> own = checks.values().stream().filter(c -> c.node.equals(e.node)
+          && (c.serviceId == null || c.serviceId.equals(e.def.get("ID").asText()))).toList();
       if (passingOnly && own.stream().anyMatch(c -> !c.status.equals("passing"))) {
         continue;
       }
+      if (!acl.allows(token, "service:read") || !acl.allows(token, "node:read")) {
+        filtered = true;
+        continue;
+      }
       ObjectNode entry = out.addObject();
-      entry.putObject("Node").put("Node", "fake-node").put("Address", "127.0.0.1").put("Datacenter", "dc1");
+      entry.putObject("Node").put("Node", e.node).put("Address", nodeAddresses.get(e.node)).put("Datacenter", "dc1");
       ObjectNode s = entry.putObject("Service");
-      s.put("ID", def.get("ID").asText());
-      s.put("Service", name);
-      s.set("Tags", def.has("Tags") ? def.get("Tags") : JSON.createArrayNode());
-      s.put("Address", def.path("Address").asText(""));
-      s.set("Meta", def.has("Meta") ? def.get("Meta") : JSON.createObjectNode());
-      s.put("Port", def.path("Port").asInt(0));
-      s.set("Weights", def.has("Weights") ? def.get("Weights") : JSON.createObjectNode().put("Passing", 1).put("Warning", 1));
+      s.put("ID", e.def.get("ID").asText());
+      s.put("Service", e.def.path("Name").asText());
+      s.set("Tags", e.def.has("Tags") ? e.def.get("Tags") : JSON.createArrayNode());
+      s.put("Address", e.def.path("Address").asText(""));
+      s.set("Meta", e.def.has("Meta") ? e.def.get("Meta") : JSON.createObjectNode());
+      s.put("Port", e.def.path("Port").asInt(0));
+      s.set("Weights", e.def.has("Weights") ? e.def.get("Weights") : JSON.createObjectNode().put("Passing", 1).put("Warning", 1));
+      s.put("ModifyIndex", e.modifyIndex);
       ArrayNode cs = entry.putArray("Checks");
-      cs.addObject().put("Node", "fake-node").put("CheckID", "serfHealth").put("Name", "Serf Health Status").put("Status", "passing");
       own.forEach(c -> cs.add(checkJson(c)));
     }
-    return new MockResponse.Builder().code(200).addHeader("X-Consul-Index", Long.toString(index))
-        .addHeader("Content-Type", "application/json").body(out.toString()).build();
+    MockResponse.Builder answer = new MockResponse.Builder().code(200).addHeader("X-Consul-Index", Long.toString(serviceIndex(name)))
+        .addHeader("Content-Type", "application/json").body(out.toString());
+    if (filtered) {
+      answer.addHeader("X-Consul-Results-Filtered-By-ACLs", "true");
+    }
+    return answer.build();
+  }
+
+  /** The highest ModifyIndex of {@code name}'s entries and their checks, before any filter; never below 1. */
+  private long serviceIndex(String name) {
+    long max = 0;
+    for (Entry e : services.values()) {
+      if (e.def.path("Name").asText().equalsIgnoreCase(name)) {
+        max = Math.max(max, e.modifyIndex);
+        for (CheckState c : checks.values()) {
+          if (c.node.equals(e.node) && (c.serviceId == null || c.serviceId.equals(e.def.get("ID").asText()))) {
+            max = Math.max(max, c.modifyIndex);
+          }
+        }
+      }
+    }
+    return Math.max(1, max == 0 ? extinctionIndex : max);
+  }
+
+  private MockResponse critical(String token) {
+    ArrayNode out = JSON.createArrayNode();
+    boolean filtered = false;
+    for (CheckState c : checks.values()) {
+      if (c.status.equals("critical")) {
+        if (!acl.allows(token, "node:read") || (c.serviceId != null && !acl.allows(token, "service:read"))) {
+          filtered = true;
+        } else {
+          out.add(checkJson(c));
+        }
+      }
+    }
+    MockResponse.Builder answer = new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+        .addHeader("X-Consul-Index", Long.toString(index)).body(out.toString());
+    if (filtered) {
+      answer.addHeader("X-Consul-Results-Filtered-By-ACLs", "true");
+    }
+    return answer.build();
   }
 
   private ObjectNode checkJson(CheckState c) {
     ObjectNode node = JSON.createObjectNode();
-    ObjectNode service = services.get(c.serviceId);
-    node.put("Node", "fake-node").put("CheckID", c.id).put("Name", c.name).put("Status", c.status).put("Output", c.output)
-        .put("ServiceID", c.serviceId).put("ServiceName", service == null ? "" : service.path("Name").asText());
+    Entry service = c.serviceId == null ? null : services.get(c.node + "/" + c.serviceId);
+    node.put("Node", c.node).put("CheckID", c.id).put("Name", c.name).put("Status", c.status).put("Output", c.output)
+        .put("ServiceID", c.serviceId == null ? "" : c.serviceId)
+        .put("ServiceName", service == null ? "" : service.def.path("Name").asText()).put("ModifyIndex", c.modifyIndex);
     return node;
   }
 
-  /** TTL expiry and the critical reaper, at the fake's current time. */
-  private void evaluate() {
-    boolean changed = false;
+  private void expireTtls() {
     for (CheckState c : checks.values()) {
       if (c.ttlMillis > 0 && !c.status.equals("critical") && nowMillis - c.lastUpdate > c.ttlMillis) {
-        c.status = "critical";
         c.output = "TTL expired";
-        c.criticalSince = nowMillis;
-        changed = true;
+        setStatus(c, "critical");
       }
-    }
-    List<String> reaped = checks.values().stream()
-        .filter(c -> c.status.equals("critical") && c.deregisterAfterMillis > 0 && nowMillis - c.criticalSince >= c.deregisterAfterMillis)
-        .map(c -> c.serviceId).distinct().toList();
-    for (String id : reaped) {
-      services.remove(id);
-      checks.values().removeIf(c -> id.equals(c.serviceId));
-      changed = true;
-    }
-    if (changed) {
-      changed();
     }
   }
 
-  private void changed() {
-    index++;
-    notifyAll();
+  /** One reaper run: services with a check critical for longer than its DeregisterCriticalServiceAfter. */
+  private void reap() {
+    List<CheckState> due = checks.values().stream()
+        .filter(c -> c.serviceId != null && c.status.equals("critical") && c.deregisterAfterMillis > 0
+            && nowMillis - c.criticalSince > c.deregisterAfterMillis)
+        .toList();
+    due.stream().map(c -> List.of(c.node, c.serviceId)).distinct().forEach(key -> remove(key.get(0), key.get(1)));
   }
 
   /** A Go duration as Consul takes it: "10s", "1500ms", "1m". */
@@ -353,10 +577,6 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
 
   private static MockResponse text(int code, String body) {
     return new MockResponse.Builder().code(code).body(body).build();
-  }
-
-  private static MockResponse json(JsonNode body) {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body.toString()).build();
   }
 
   @Override
