@@ -263,4 +263,16 @@ class ConsulAgentTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().size() == 2);
     assertThat(consul.paths("/v1/health/service/")).as("orders' changes did not answer payments' held query").hasSize(3);
   }
+
+  @Test
+  void registeringAgainReplacesTheCheckListButAKeptCheckKeepsItsStatus() {
+    consul.registerDirectly("{\"ID\":\"p-1\",\"Name\":\"payments\",\"Address\":\"10.0.0.1\",\"Port\":80,\"Checks\":["
+        + "{\"CheckID\":\"a\",\"TTL\":\"30s\",\"Status\":\"passing\"},{\"CheckID\":\"b\",\"TTL\":\"30s\",\"Status\":\"passing\"}]}");
+    consul.setCheck("b", "critical", "failing");
+
+    consul.registerDirectly("{\"ID\":\"p-1\",\"Name\":\"payments\",\"Address\":\"10.0.0.1\",\"Port\":80,\"Checks\":["
+        + "{\"CheckID\":\"b\",\"TTL\":\"30s\",\"Status\":\"passing\"}]}");
+
+    assertThat(consul.checkStatuses()).as("a is gone; b kept its status over the request's").containsExactly(java.util.Map.entry("b", "critical"));
+  }
 }
