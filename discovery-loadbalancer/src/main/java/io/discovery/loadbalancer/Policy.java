@@ -28,6 +28,26 @@ public abstract class Policy {
     return name;
   }
 
+  /**
+   * The policy called {@code name} with its defaults, for configuration files: round-robin,
+   * weighted-round-robin, random, weighted-random, least-connection, peak-ewma, consistent-hash.
+   *
+   * @throws IllegalArgumentException naming the unknown name and the known ones
+   */
+  public static Policy named(String name) {
+    return switch (String.valueOf(name)) {
+      case "round-robin" -> roundRobin();
+      case "weighted-round-robin" -> weightedRoundRobin();
+      case "random" -> random();
+      case "weighted-random" -> weightedRandom();
+      case "least-connection" -> leastConnection();
+      case "peak-ewma" -> peakEwma();
+      case "consistent-hash" -> consistentHash();
+      default -> throw new IllegalArgumentException("unknown policy '" + name + "': expected round-robin, weighted-round-robin,"
+          + " random, weighted-random, least-connection, peak-ewma or consistent-hash");
+    };
+  }
+
   /** Each instance in turn, from a random start; the position survives snapshot changes. */
   public static Policy roundRobin() {
     return new Policy("round-robin") {

@@ -18,22 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** Instances that move, share ids, or meet breakers and slow start at once. */
 class ChurnTest {
-  private static final String[] POLICIES = {"round-robin", "weighted-round-robin", "random", "weighted-random",
-      "least-connection", "peak-ewma", "consistent-hash"};
-
-  static Policy policy(String name) {
-    return switch (name) {
-      case "round-robin" -> Policy.roundRobin();
-      case "weighted-round-robin" -> Policy.weightedRoundRobin();
-      case "random" -> Policy.random();
-      case "weighted-random" -> Policy.weightedRandom();
-      case "least-connection" -> Policy.leastConnection();
-      case "peak-ewma" -> Policy.peakEwma();
-      case "consistent-hash" -> Policy.consistentHash();
-      default -> throw new IllegalArgumentException(name);
-    };
-  }
-
   private static ServiceInstance at(String id, String hostPort) {
     return ServiceInstance.builder("payments", hostPort).id(id).build();
   }
@@ -45,28 +29,13 @@ class ChurnTest {
         .waitDurationInOpenState(Duration.ofMinutes(1)).permittedNumberOfCallsInHalfOpenState(halfOpenCalls).build());
   }
 
-  private static void failOn(LoadBalancer lb, ServiceInstance target, int failures) {
-    int failed = 0;
-    for (int i = 0; i < 10_000 && failed < failures; i++) {
-      try (CallHandle call = lb.begin()) {
-        if (call.instance().equals(target)) {
-          call.failed(new IOException("connection refused"));
-          failed++;
-        } else {
-          call.succeeded();
-        }
-      }
-    }
-    assertThat(failed).as("failures recorded on " + target.hostPort()).isEqualTo(failures);
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"round-robin", "weighted-round-robin", "random", "weighted-random",
       "least-connection", "peak-ewma", "consistent-hash"})
   void anInstanceThatMovesIsCalledAtItsNewAddressByEveryPick(String name) {
     TestView view = new TestView("payments", 0);
     view.set(List.of(at("pod-0", "10.0.0.1:80")));
-    LoadBalancer lb = LoadBalancer.builder(view).policy(policy(name)).build();
+    LoadBalancer lb = LoadBalancer.builder(view).policy(Policy.named(name)).build();
     assertThat(lb.pick().hostPort()).isEqualTo("10.0.0.1:80");
 
     view.set(List.of(at("pod-0", "10.0.0.9:80")));
@@ -87,7 +56,7 @@ class ChurnTest {
   void instancesSharingAnIdOnDifferentHostsAreEachCalled(String name) {
     TestView view = new TestView("payments", 0);
     view.set(List.of(at("web", "10.0.0.1:80"), at("web", "10.0.0.2:80"), at("web", "10.0.0.3:80")));
-    LoadBalancer lb = LoadBalancer.builder(view).policy(policy(name)).outlierEjection().build();
+    LoadBalancer lb = LoadBalancer.builder(view).policy(Policy.named(name)).outlierEjection().build();
 
     Set<String> picked = new HashSet<>();
     Set<String> begun = new HashSet<>();
@@ -110,7 +79,7 @@ class ChurnTest {
     ServiceInstance other = at("pod-1", "10.0.0.2:80");
     view.set(List.of(old, other));
     LoadBalancer lb = LoadBalancer.builder(view).outlierEjection(breakers(1)).ticker(() -> 0L).build();
-    failOn(lb, old, 4);
+    Calls.failOn(lb, old, 4);
 
     view.set(List.of(old.toBuilder().metadata("version", "2").build(), other));
     Set<String> sameAddress = new HashSet<>();
@@ -137,7 +106,7 @@ class ChurnTest {
     ServiceInstance late = TestView.instances("payments", 1, 1).get(0);
     lb.pick(); // the balancer has seen its first snapshot: instances added later slow-start
     view.set(TestView.instances("payments", 0, 2));
-    failOn(lb, late, 4);
+    Calls.failOn(lb, late, 4);
     CircuitBreaker breaker = registry.circuitBreaker(DefaultLoadBalancer.breakerName("payments", late));
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
     breaker.transitionToHalfOpenState(); // as after the open wait; the instance is still within its slow start

@@ -46,37 +46,17 @@ class OutlierEjectionTest {
         .waitDurationInOpenState(openFor).permittedNumberOfCallsInHalfOpenState(1).build());
   }
 
-  /** Calls until {@code target} has failed {@code failures} times, succeeding on every other instance. */
-  private static void failOn(LoadBalancer lb, ServiceInstance target, int failures) {
-    int failed = 0;
-    for (int i = 0; i < 10_000 && failed < failures; i++) {
-      try (CallHandle call = lb.begin()) {
-        if (call.instance().equals(target)) {
-          call.failed(new IOException("connection refused"));
-          failed++;
-        } else {
-          call.succeeded();
-        }
-      }
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"round-robin", "least-connection", "peak-ewma", "random"})
   void anInstanceIsEjectedAfterFailuresAndSkippedByEveryPolicy(String name) {
-    Policy policy = switch (name) {
-      case "round-robin" -> Policy.roundRobin();
-      case "least-connection" -> Policy.leastConnection();
-      case "peak-ewma" -> Policy.peakEwma();
-      default -> Policy.random();
-    };
+    Policy policy = Policy.named(name);
     TestView view = new TestView("payments", 3);
     // A still clock: every call takes no time, so latency-aware policies do not avoid the failing instance first.
     LoadBalancer lb = LoadBalancer.builder(view).policy(policy).outlierEjection(breakers(Duration.ofMinutes(1)))
         .listener(listener).ticker(() -> 0L).build();
     ServiceInstance bad = view.instances().get(1);
 
-    failOn(lb, bad, 4);
+    Calls.failOn(lb, bad, 4);
 
     assertThat(events).containsExactly("ejected " + bad.host());
     for (int i = 0; i < 3000; i++) {
@@ -93,7 +73,7 @@ class OutlierEjectionTest {
     CircuitBreakerRegistry registry = breakers(Duration.ofMinutes(1));
     LoadBalancer lb = LoadBalancer.builder(view).outlierEjection(registry).listener(listener).build();
     ServiceInstance bad = view.instances().get(0);
-    failOn(lb, bad, 4);
+    Calls.failOn(lb, bad, 4);
     registry.circuitBreaker(DefaultLoadBalancer.breakerName("payments", bad)).transitionToHalfOpenState(); // as after the open wait
 
     Set<ServiceInstance> seen = new HashSet<>();
@@ -134,12 +114,12 @@ class OutlierEjectionTest {
     CircuitBreakerRegistry registry = breakers(Duration.ofMinutes(1));
     DefaultLoadBalancer lb = (DefaultLoadBalancer) LoadBalancer.builder(view).outlierEjection(registry)
         .panicWhenEjectedAbove(0.5).listener(listener).build();
-    failOn(lb, view.instances().get(0), 4);
-    failOn(lb, view.instances().get(1), 4);
+    Calls.failOn(lb, view.instances().get(0), 4);
+    Calls.failOn(lb, view.instances().get(1), 4);
     lb.pick();
     assertThat(lb.inPanic()).as("2 of 4 is not above half").isFalse();
 
-    failOn(lb, view.instances().get(2), 4);
+    Calls.failOn(lb, view.instances().get(2), 4);
     lb.pick();
     assertThat(lb.inPanic()).isTrue();
 
@@ -154,7 +134,7 @@ class OutlierEjectionTest {
     TestView view = new TestView("payments", 2);
     DefaultLoadBalancer lb = (DefaultLoadBalancer) LoadBalancer.builder(view).outlierEjection(breakers(Duration.ofMinutes(1)))
         .listener(listener).build();
-    failOn(lb, view.instances().get(0), 4);
+    Calls.failOn(lb, view.instances().get(0), 4);
     view.set(List.of(view.instances().get(1)));
     lb.pick();
     view.set(TestView.instances("payments", 1, 1));

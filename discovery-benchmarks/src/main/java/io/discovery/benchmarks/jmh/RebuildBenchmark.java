@@ -1,7 +1,7 @@
 package io.discovery.benchmarks.jmh;
 
+import io.discovery.benchmarks.SettableView;
 import io.discovery.client.ServiceInstance;
-import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
 import io.discovery.loadbalancer.LoadBalancer;
 import io.discovery.loadbalancer.Policy;
@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,20 +63,7 @@ public class RebuildBenchmark {
         .weight(1 + random.nextInt(ServiceInstance.MAX_WEIGHT)).build());
     b = new Snapshot("payments", changed, 2, Instant.EPOCH, false);
     view = new SettableView(a);
-    balancer = LoadBalancer.builder(view).policy(policy(policy)).build();
-  }
-
-  private static Policy policy(String name) {
-    return switch (name) {
-      case "round-robin" -> Policy.roundRobin();
-      case "weighted-round-robin" -> Policy.weightedRoundRobin();
-      case "random" -> Policy.random();
-      case "weighted-random" -> Policy.weightedRandom();
-      case "least-connection" -> Policy.leastConnection();
-      case "peak-ewma" -> Policy.peakEwma();
-      case "consistent-hash" -> Policy.consistentHash();
-      default -> throw new IllegalArgumentException(name);
-    };
+    balancer = LoadBalancer.builder(view).policy(Policy.named(policy)).build();
   }
 
   @Benchmark
@@ -86,37 +71,5 @@ public class RebuildBenchmark {
     flip = !flip;
     view.publish(flip ? b : a);
     return balancer.pick();
-  }
-
-  /** A view whose snapshot the benchmark sets; listeners hear of it on the setting thread. */
-  static final class SettableView implements ServiceView {
-    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
-    private volatile Snapshot snapshot;
-
-    SettableView(Snapshot first) {
-      snapshot = first;
-    }
-
-    void publish(Snapshot next) {
-      snapshot = next;
-      listeners.forEach(l -> l.accept(next));
-    }
-
-    @Override
-    public String service() {
-      return "payments";
-    }
-
-    @Override
-    public Snapshot snapshot() {
-      return snapshot;
-    }
-
-    @Override
-    public AutoCloseable subscribe(Consumer<Snapshot> listener) {
-      listeners.add(listener);
-      listener.accept(snapshot);
-      return () -> listeners.remove(listener);
-    }
   }
 }

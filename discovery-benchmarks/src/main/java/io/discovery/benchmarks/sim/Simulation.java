@@ -1,5 +1,6 @@
 package io.discovery.benchmarks.sim;
 
+import io.discovery.benchmarks.SettableView;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
@@ -135,23 +136,7 @@ public final class Simulation {
         instances.add(ServiceInstance.builder("backend", "10.0.0." + (i + 1) + ":" + (1000 + i)).build());
       }
       Snapshot snapshot = new Snapshot("backend", instances, 1, Instant.EPOCH, false);
-      ServiceView view = new ServiceView() {
-        @Override
-        public String service() {
-          return "backend";
-        }
-
-        @Override
-        public Snapshot snapshot() {
-          return snapshot;
-        }
-
-        @Override
-        public AutoCloseable subscribe(Consumer<Snapshot> listener) {
-          listener.accept(snapshot);
-          return () -> { };
-        }
-      };
+      ServiceView view = new SettableView(snapshot);
       LoadBalancer lb = policy == null ? null
           : LoadBalancer.builder(view).policy(policy).ticker(() -> (long) (now * 1e9)).build();
       at(0, t -> arrive(lb));

@@ -20,37 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The client against {@link FakeConsul} where Consul's source says more than its API docs. */
-class ConsulAgentTest {
-  private static final Duration TTL = Duration.ofSeconds(9);
-  private final FakeConsul consul = new FakeConsul();
-  private final ManualScheduler time = new ManualScheduler();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-    consul.close();
-  }
-
-  private DiscoveryClient manualClient(ConsulBackend backend) {
-    DiscoveryClient client = DiscoveryClient.builder().backend(backend).scheduler(time).ttl(TTL).withoutShutdownHook().build();
-    toClose.add(client);
-    return client;
-  }
-
-  private DiscoveryClient threadedClient(ConsulBackend backend) {
-    DiscoveryClient client = DiscoveryClient.builder().backend(backend).ttl(TTL)
-        .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).withoutShutdownHook().build();
-    toClose.add(client);
-    return client;
-  }
-
-  private ConsulBackend.Builder backend() {
-    return ConsulBackend.builder(consul.uri()).blockingWait(Duration.ofSeconds(2));
-  }
-
+class ConsulAgentTest extends ConsulFixture {
   private static String web(String address) {
     return "{\"Name\":\"web\",\"Address\":\"" + address + "\",\"Port\":80,\"Check\":{\"TTL\":\"30s\",\"Status\":\"passing\"}}";
   }

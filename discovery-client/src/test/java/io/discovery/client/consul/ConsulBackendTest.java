@@ -24,39 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The Consul backend against {@link FakeConsul}, which follows the agent's documented API. */
-class ConsulBackendTest {
-  private static final Duration TTL = Duration.ofSeconds(9);
-  private final FakeConsul consul = new FakeConsul();
-  private final ManualScheduler time = new ManualScheduler();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-    consul.close();
-  }
-
-  /** A client whose heartbeat runs only when the test advances {@link #time}. */
-  private DiscoveryClient manualClient(ConsulBackend backend) {
-    DiscoveryClient client = DiscoveryClient.builder().backend(backend).scheduler(time).ttl(TTL).withoutShutdownHook().build();
-    toClose.add(client);
-    return client;
-  }
-
-  /** A client on real threads, for views. */
-  private DiscoveryClient threadedClient(ConsulBackend backend) {
-    DiscoveryClient client = DiscoveryClient.builder().backend(backend).ttl(TTL)
-        .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).withoutShutdownHook().build();
-    toClose.add(client);
-    return client;
-  }
-
-  private ConsulBackend.Builder backend() {
-    return ConsulBackend.builder(consul.uri()).blockingWait(Duration.ofSeconds(2));
-  }
-
+class ConsulBackendTest extends ConsulFixture {
   @Test
   void registersWithATtlCheckHeartbeatsByPassingItAndDeregistersOnClose() {
     ServiceInstance instance = ServiceInstance.builder("payments", "10.1.2.3:8443").secure().weight(5).zone("eu-1a")
@@ -169,19 +137,6 @@ class ConsulBackendTest {
     ServiceView view = threadedClient(backend().build()).service("payments");
 
     assertThat(view.instances()).containsExactly(instance);
-  }
-
-  @Test
-  void anAgentThatLostItsDataDirectoryAnswers404AndTheClientRegistersAgain() {
-    Registration registration = manualClient(backend().build()).register("payments", "10.1.2.3:8888");
-    time.runDue();
-    consul.wipeDataDir();
-
-    time.advance(time.nextDelay());
-
-    assertThat(consul.paths("/v1/agent/service/register")).hasSize(2);
-    assertThat(consul.service(registration.instance().id())).isNotNull();
-    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
   }
 
   @Test
