@@ -245,4 +245,19 @@ class ConsulAgentTest extends ConsulFixture {
 
     assertThat(consul.checkStatuses()).as("a is gone; b kept its status over the request's").containsExactly(java.util.Map.entry("b", "critical"));
   }
+
+  @Test
+  void removingOneOfSeveralInstancesAnswersTheHeldQueryAtOnce() {
+    Registration first = manualClient(backend().build()).register("payments", "10.0.0.1:80");
+    manualClient(backend().build()).register("payments", "10.0.0.2:80");
+    time.runDue();
+    ServiceView view = threadedClient(backend().blockingWait(Duration.ofSeconds(60)).build()).service("payments");
+    assertThat(view.instances()).hasSize(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> consul.paths("/v1/health/service/").size() == 2);
+
+    first.close();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().size() == 1);
+    assertThat(consul.paths("/v1/health/service/")).as("the held query answered, not a 60 s timeout").hasSizeLessThanOrEqualTo(3);
+  }
 }

@@ -9,10 +9,12 @@ import java.util.Set;
  * then an unknown secret is refused with 403 "ACL not found" ({@code acl/errors.go}: ErrNotFound), the
  * anonymous token (no {@code X-Consul-Token}) holds no rights, and a missing right is a 403 whose body is
  * {@code acl.PermissionDeniedError}'s text: {@code Permission denied: token with AccessorID '<id>' lacks
- * permission 'service:write' on "payments"}. Reads are not refused: entries the token may not read are
- * dropped from a 200 answer that carries {@code X-Consul-Results-Filtered-By-ACLs: true}
- * ({@code agent/http.go} setResultsFilteredByACLs). Rights are "service:read", "service:write" (implies
- * read), "node:read", each on every name.
+ * permission 'service:write' on "payments"} (the anonymous token's text says "anonymous token" and adds a
+ * sentence). Reads are not refused: entries the token may not read are dropped from a 200 answer that
+ * carries {@code X-Consul-Results-Filtered-By-ACLs: true} ({@code agent/http.go} setResultsFilteredByACLs),
+ * except for a request without a token, for which the server clears that flag (agent/consul/rpc.go
+ * maskResultsFilteredByACLs). Rights are "service:read", "service:write" (implies read), "node:read", each
+ * on every name.
  */
 final class FakeAcl {
   /** Consul's well-known AccessorID of the anonymous token. */
@@ -49,10 +51,13 @@ final class FakeAcl {
     return token.rights().contains(right) || (right.equals("service:read") && token.rights().contains("service:write"));
   }
 
-  /** The 403 body for a missing {@code right} on {@code name}. */
+  /** The 403 body for a missing {@code right} on {@code name} (acl/errors.go PermissionDeniedError). */
   String denied(String secret, String right, String name) {
     Token token = secret == null ? null : tokens.get(secret);
-    String accessor = token == null ? ANONYMOUS : token.accessorId();
-    return "Permission denied: token with AccessorID '" + accessor + "' lacks permission '" + right + "' on \"" + name + "\"";
+    if (token == null) {
+      return "Permission denied: anonymous token lacks permission '" + right + "' on \"" + name + "\". The anonymous token"
+          + " is used implicitly when a request does not specify a token.";
+    }
+    return "Permission denied: token with AccessorID '" + token.accessorId() + "' lacks permission '" + right + "' on \"" + name + "\"";
   }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,32 +22,37 @@ import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 
 /**
- * A Consul agent for tests, on mockwebserver, following Consul's source (1.21; paths in its repository)
- * where the docs leave behaviour open:
+ * A Consul agent for tests, on mockwebserver, following Consul's source (files of 1.17 and later, read for
+ * 1.21; paths in its repository) where the docs leave behaviour open:
  * <ul>
  *   <li>{@code PUT /v1/agent/service/register} (agent/agent_endpoint.go AgentRegisterService, agent/agent.go
- *       addServiceInternal): the ID defaults to the name (agent/structs/service_definition.go); Meta is checked by
- *       agent/structs/structs.go ValidateServiceMetadata (keys {@code [A-Za-z0-9_-]}, at most 128, no
- *       {@code consul-} prefix; values at most 512 bytes; at most 64 pairs), Weights by ValidateWeights
- *       (Passing 1 to 65535), and an address of 0.0.0.0 or :: is refused (agent/agent.go validateService): all
- *       400. A check without CheckID is {@code service:<id>} ({@code service:<id>:<n>} from 1 when there are
+ *       addServiceInternal): the ID defaults to the name (agent/structs/service_definition.go); an address of
+ *       0.0.0.0 or :: is refused before the ACL check, then Weights (agent/structs/structs.go ValidateWeights:
+ *       Passing 1 to 65535) and Meta (ValidateServiceMetadata: keys {@code [A-Za-z0-9_-]}, at most 128, no
+ *       {@code consul-} prefix; values at most 512 bytes; at most 64 pairs), all 400 with
+ *       {@link FakeConsulRules}'s messages. A check without CheckID is {@code service:<id>} ({@code service:<id>:<n>} from 1 when there are
  *       several); new checks start critical unless Status says otherwise. With {@code replace-existing-checks}
  *       the service's checks missing from the request are removed; a check that keeps its ID keeps its status
  *       and output. Script checks ({@code Args}) are refused with a 500 unless {@link #enableScriptChecks()}
  *       (agent/agent.go: "Scripts are disabled on this agent from remote calls").</li>
  *   <li>{@code PUT /v1/agent/check/pass|warn|fail/<id>}: an unknown check answers as the agent version set by
  *       {@link #agentVersion}: 404 {@code Unknown check ID} (current), 500 {@code Unknown check} (1.11.0-1.11.1),
- *       500 {@code CheckID "..." does not have associated TTL} (up to 1.10, ACLs off). A TTL check not passed
+ *       500 {@code CheckID "..." does not have associated TTL} (up to 1.10, ACLs off); the current answer is from
+ *       agent/acl.go vetCheckUpdateWithAuthorizer, the older two as the Consul issue reports gave them. A TTL check not passed
  *       within its TTL turns critical with output "TTL expired".</li>
- *   <li>The reaper (agent/agent.go reapServicesInternal) runs every 30 s of fake time and removes a service
- *       with a check critical for longer than that check's {@code DeregisterCriticalServiceAfter} (raised to
- *       1 minute when lower), counted from when it turned critical.</li>
+ *   <li>The reaper (agent/agent.go reapServicesInternal, check_reap_interval 30 s) runs every 30 s of fake time
+ *       and removes a service with a check critical for longer than that check's
+ *       {@code DeregisterCriticalServiceAfter} (raised to check_deregister_interval_min, 1 minute), counted from
+ *       the first critical update (local.State.UpdateCheck: registering a check as critical does not start it,
+ *       any other status clears it).</li>
  *   <li>{@code GET /v1/health/service/<name>?passing&index&wait}: entries of Node, Service and Checks (the
  *       node's serfHealth, and _node_maintenance while the node is in maintenance); names match ignoring case,
  *       as the catalog indexes them. {@code passing} drops an entry with any non-passing check, node checks
- *       included. {@code X-Consul-Index} is the highest ModifyIndex of the service's entries and checks, taken
- *       before the passing and ACL filters (agent/consul/state/catalog.go), never below 1, and it does not reset
- *       when the agent restarts. A blocking query waits until that index passes {@code index}, for at most
+ *       included (agent/health_endpoint.go filterNonPassing). {@code X-Consul-Index} is the service's own index,
+ *       raised by every change to its entries, their checks and their nodes (agent/consul/state/catalog.go
+ *       catalogServiceMaxIndex, updateAllServiceIndexesOfNode), or the last extinction index when it has no
+ *       instances; taken before the passing and ACL filters, never below 1 (agent/http.go setIndex), and not
+ *       reset when the agent restarts. A blocking query waits until that index passes {@code index}, for at most
  *       {@code wait} (clamped to 10 min) plus up to wait/16 of jitter (agent/structs: maxQueryTime, jitter).</li>
  *   <li>{@code GET /v1/health/state/critical}: a flat array of checks.</li>
  *   <li>ACLs as {@link FakeAcl} describes: 403 with Consul's own bodies for writes, 200 with entries filtered
@@ -62,6 +68,7 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
   private static final long MIN_DEREGISTER_MILLIS = 60_000;
   private static final long REAP_INTERVAL_MILLIS = 30_000;
   private static final long MAX_WAIT_MILLIS = 600_000;
+  private static final long NOT_CRITICAL = -1;
 
   final MockWebServer server = new MockWebServer();
   final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -71,6 +78,8 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
   /** Checks by node + "/" + check ID; node checks have no service. */
   private final Map<String, CheckState> checks = new LinkedHashMap<>();
   private final Map<String, String> nodeAddresses = new LinkedHashMap<>();
+  /** Each service's own index by lower-case name: raised by every change to its entries, checks or nodes. */
+  private final Map<String, Long> serviceIndexes = new java.util.HashMap<>();
   private long index = 1;
   /** The index at which the last instance of a service was removed: a service without entries answers it. */
   private long extinctionIndex = 1;
@@ -173,17 +182,14 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
 
   /** The agent lost its data directory: its services are gone from the catalog (a change: the index moves on). */
   synchronized void wipeDataDir() {
-    boolean removed = services.values().removeIf(e -> e.node.equals(LOCAL_NODE));
-    checks.values().removeIf(c -> c.node.equals(LOCAL_NODE) && c.serviceId != null);
-    if (removed) {
-      extinctionIndex = ++index;
-      notifyAll();
-    }
+    List<String> ids = services.values().stream().filter(e -> e.node.equals(LOCAL_NODE)).map(e -> e.def.get("ID").asText()).toList();
+    ids.forEach(id -> remove(LOCAL_NODE, id));
   }
 
   /** A {@code -dev} agent restarts: it kept everything in memory, so services, checks and the index are gone. */
   synchronized void restartDevAgent() {
     services.clear();
+    serviceIndexes.clear();
     checks.values().removeIf(c -> c.serviceId != null);
     index = 1;
     extinctionIndex = 1;
@@ -205,10 +211,7 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
 
   /** The node's serfHealth check turns {@code status} (e.g. "critical" when the node fails). */
   synchronized void nodeHealth(String node, String status) {
-    CheckState serf = checks.get(node + "/serfHealth");
-    serf.status = status;
-    serf.modifyIndex = ++index;
-    notifyAll();
+    setStatus(checks.get(node + "/serfHealth"), status);
   }
 
   /** Puts {@code node} in maintenance mode (a critical _node_maintenance check) or takes it out. */
@@ -219,10 +222,11 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
       m.id = "_node_maintenance";
       m.name = "Node Maintenance Mode";
       m.status = "critical";
-      m.modifyIndex = ++index;
+      m.criticalSince = NOT_CRITICAL;
+      m.modifyIndex = touchNode(node);
       checks.put(node + "/_node_maintenance", m);
     } else if (checks.remove(node + "/_node_maintenance") != null) {
-      index++;
+      touchNode(node);
     }
     notifyAll();
   }
@@ -318,6 +322,10 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     if (name.isEmpty()) {
       return text(400, "Missing service name");
     }
+    String anyAddress = FakeConsulRules.invalidAddress(def);
+    if (anyAddress != null) {
+      return text(400, anyAddress);
+    }
     if (!trusted && !acl.allows(token, "service:write")) {
       return text(403, acl.denied(token, "service:write", name));
     }
@@ -355,11 +363,11 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
           ? Math.max(MIN_DEREGISTER_MILLIS, millis(c.get("DeregisterCriticalServiceAfter").asText())) : 0;
       state.status = c.path("Status").asText("critical");
       state.lastUpdate = nowMillis;
-      state.criticalSince = nowMillis;
+      state.criticalSince = NOT_CRITICAL; // registering a critical check does not start its critical time
       wanted.add(state);
     }
     String serviceId = id;
-    long changedAt = ++index;
+    long changedAt = touch(name);
     for (CheckState c : wanted) {
       CheckState existing = checks.get(node + "/" + c.id);
       if (existing != null) {
@@ -402,10 +410,31 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
   }
 
   private void remove(String node, String id) {
-    services.remove(node + "/" + id);
+    Entry removed = services.remove(node + "/" + id);
     checks.values().removeIf(c -> c.node.equals(node) && id.equals(c.serviceId));
-    extinctionIndex = ++index;
+    if (removed != null) {
+      String name = removed.def.path("Name").asText();
+      touch(name);
+      if (services.values().stream().noneMatch(e -> e.def.path("Name").asText().equalsIgnoreCase(name))) {
+        extinctionIndex = index;
+        serviceIndexes.remove(name.toLowerCase(Locale.ROOT));
+      }
+    }
     notifyAll();
+  }
+
+  /** A change to {@code name}'s entries or checks: bumps the raft index and that service's own index. */
+  private long touch(String name) {
+    serviceIndexes.put(name.toLowerCase(Locale.ROOT), ++index);
+    return index;
+  }
+
+  /** A change to a node: every service on it gets a new index (updateAllServiceIndexesOfNode). */
+  private long touchNode(String node) {
+    long at = ++index;
+    services.values().stream().filter(e -> e.node.equals(node))
+        .forEach(e -> serviceIndexes.put(e.def.path("Name").asText().toLowerCase(Locale.ROOT), at));
+    return at;
   }
 
   private MockResponse updateCheck(String verb, String id, String note, String token) {
@@ -437,11 +466,22 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     return text(200, "");
   }
 
+  /**
+   * A status update (local.State.UpdateCheck): the critical time starts at the first critical
+   * update and any other status clears it.
+   */
   private void setStatus(CheckState c, String status) {
+    if (status.equals("critical")) {
+      if (!c.status.equals("critical") || c.criticalSince == NOT_CRITICAL) {
+        c.criticalSince = nowMillis;
+      }
+    } else {
+      c.criticalSince = NOT_CRITICAL;
+    }
     if (!status.equals(c.status)) {
       c.status = status;
-      c.criticalSince = nowMillis;
-      c.modifyIndex = ++index;
+      Entry entry = c.serviceId == null ? null : services.get(c.node + "/" + c.serviceId);
+      c.modifyIndex = entry == null ? touchNode(c.node) : touch(entry.def.path("Name").asText());
       notifyAll();
     }
   }
@@ -492,26 +532,19 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     }
     MockResponse.Builder answer = new MockResponse.Builder().code(200).addHeader("X-Consul-Index", Long.toString(serviceIndex(name)))
         .addHeader("Content-Type", "application/json").body(out.toString());
-    if (filtered) {
+    if (filtered && token != null && !token.isEmpty()) { // the server masks the flag for the anonymous token
       answer.addHeader("X-Consul-Results-Filtered-By-ACLs", "true");
     }
     return answer.build();
   }
 
-  /** The highest ModifyIndex of {@code name}'s entries and their checks, before any filter; never below 1. */
+  /**
+   * The service's own index (catalogServiceMaxIndex), or the last extinction index when it has no
+   * instances; before any filter; never below 1 (agent/http.go setIndex).
+   */
   private long serviceIndex(String name) {
-    long max = 0;
-    for (Entry e : services.values()) {
-      if (e.def.path("Name").asText().equalsIgnoreCase(name)) {
-        max = Math.max(max, e.modifyIndex);
-        for (CheckState c : checks.values()) {
-          if (c.node.equals(e.node) && (c.serviceId == null || c.serviceId.equals(e.def.get("ID").asText()))) {
-            max = Math.max(max, c.modifyIndex);
-          }
-        }
-      }
-    }
-    return Math.max(1, max == 0 ? extinctionIndex : max);
+    Long own = serviceIndexes.get(name.toLowerCase(Locale.ROOT));
+    return Math.max(1, own == null ? extinctionIndex : own);
   }
 
   private MockResponse critical(String token) {
@@ -528,7 +561,7 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     }
     MockResponse.Builder answer = new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
         .addHeader("X-Consul-Index", Long.toString(index)).body(out.toString());
-    if (filtered) {
+    if (filtered && token != null && !token.isEmpty()) { // the server masks the flag for the anonymous token
       answer.addHeader("X-Consul-Results-Filtered-By-ACLs", "true");
     }
     return answer.build();
@@ -556,7 +589,7 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
   private void reap() {
     List<CheckState> due = checks.values().stream()
         .filter(c -> c.serviceId != null && c.status.equals("critical") && c.deregisterAfterMillis > 0
-            && nowMillis - c.criticalSince > c.deregisterAfterMillis)
+            && c.criticalSince != NOT_CRITICAL && nowMillis - c.criticalSince > c.deregisterAfterMillis)
         .toList();
     due.stream().map(c -> List.of(c.node, c.serviceId)).distinct().forEach(key -> remove(key.get(0), key.get(1)));
   }
