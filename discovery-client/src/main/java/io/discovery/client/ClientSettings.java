@@ -4,14 +4,16 @@ import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.time.Scheduler;
 import java.time.Duration;
 
-/** What registrations and views of one client share. */
+/** What registrations and views of one client share; {@code snapshots} is null without a snapshot directory. */
 record ClientSettings(
     RegistryBackend backend,
     Scheduler scheduler,
     Duration ttl,
     Backoff backoff,
     Duration shutdownTimeout,
-    Duration initialLoadTimeout) {
+    Duration initialLoadTimeout,
+    SnapshotStore snapshots,
+    Protection protection) {
 
   /** The longest single wait of a thread blocked on a deadline: a fake clock is checked again after it. */
   static final long WAIT_SLICE_NANOS = 20_000_000L;

@@ -5,6 +5,7 @@ import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.RegistryBackendFactory;
 import io.discovery.client.time.Scheduler;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,9 @@ public final class DiscoveryClient implements AutoCloseable {
 
   /** The environment variable read when no registry URI is given. */
   public static final String REGISTRY_ENV = "DISCOVERY_REGISTRY";
+
+  /** The environment variable naming the snapshot directory when the builder sets none. */
+  public static final String SNAPSHOT_DIR_ENV = "DISCOVERY_SNAPSHOT_DIR";
 
   private final ClientSettings settings;
   private final boolean ownsScheduler;
@@ -221,6 +225,9 @@ public final class DiscoveryClient implements AutoCloseable {
     }
     deregisterAll();
     views.values().forEach(WatchedServiceView::close);
+    if (settings.snapshots() != null) {
+      settings.snapshots().flush();
+    }
     if (ownsScheduler) {
       settings.scheduler().close();
     }
@@ -278,6 +285,10 @@ public final class DiscoveryClient implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(5);
     private Duration initialLoadTimeout = Duration.ofSeconds(5);
     private boolean shutdownHook = true;
+    private Path snapshotDirectory;
+    private Duration snapshotMaxAge = Duration.ofHours(24);
+    private double protectShare = 0.5;
+    private Duration protectHold;
 
     private Builder() {
     }
@@ -323,6 +334,42 @@ public final class DiscoveryClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps the last good snapshot of every view in {@code directory}, one file per service, written
+     * atomically a second after each change; a view whose registry does not answer at startup starts
+     * from its file, stale. Default: the {@value DiscoveryClient#SNAPSHOT_DIR_ENV} environment
+     * variable, else none.
+     */
+    public Builder snapshotDirectory(Path directory) {
+      this.snapshotDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** Snapshot files older than {@code maxAge} are not used (default 24 h). */
+    public Builder snapshotMaxAge(Duration maxAge) {
+      this.snapshotMaxAge = requireNonNegative(maxAge, "snapshot maximum age");
+      return this;
+    }
+
+    /**
+     * The protect threshold (default 0.5): when an answer would remove two or more instances at once
+     * and leave less than {@code share} of a view's list, the view keeps its list, stale and
+     * {@link Snapshot#held() held}, until enough are back or {@code hold} has passed (default 2 x
+     * TTL). Instances leaving one per answer, as deregistrations do, go at once.
+     */
+    public Builder protectThreshold(double share, Duration hold) {
+      new Protection(share, hold);
+      this.protectShare = share;
+      this.protectHold = hold;
+      return this;
+    }
+
+    /** Turns the protect threshold off: every answer replaces the view's list at once. */
+    public Builder withoutProtection() {
+      this.protectShare = 0;
+      return this;
+    }
+
     /** Do not install the JVM shutdown hook; the caller closes the client itself. */
     public Builder withoutShutdownHook() {
       this.shutdownHook = false;
@@ -349,8 +396,13 @@ public final class DiscoveryClient implements AutoCloseable {
         }
         throw e;
       }
+      String envDirectory = System.getenv(SNAPSHOT_DIR_ENV);
+      Path directory = snapshotDirectory != null ? snapshotDirectory
+          : envDirectory == null || envDirectory.isBlank() ? null : Path.of(envDirectory);
+      SnapshotStore snapshots = directory == null ? null : new SnapshotStore(directory, snapshotMaxAge, sched);
+      Protection protection = new Protection(protectShare, protectHold != null ? protectHold : ttl.multipliedBy(2));
       ClientSettings settings = new ClientSettings(be, sched, ttl, new Backoff(initialBackoff, maxBackoff),
-          shutdownTimeout, initialLoadTimeout);
+          shutdownTimeout, initialLoadTimeout, snapshots, protection);
       return new DiscoveryClient(settings, ownsScheduler, shutdownHook);
     }
 

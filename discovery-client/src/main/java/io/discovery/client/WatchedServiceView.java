@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class WatchedServiceView implements ServiceView {
   private static final Logger log = LoggerFactory.getLogger(WatchedServiceView.class);
   private static final Comparator<ServiceInstance> BY_ID = Comparator.comparing(ServiceInstance::id);
+  /** How long a first call waits for the registry when the view could start from disk. */
+  static final Duration RESTORED_WAIT = Duration.ofMillis(500);
 
   private final String service;
   private final ClientSettings settings;
@@ -40,14 +42,28 @@ final class WatchedServiceView implements ServiceView {
   private ScheduledTask retry;
   private int failures;
   private boolean closed;
+  /** Guarded by this, while the protect threshold holds a list: the newest answer, and the task that accepts it. */
+  private Snapshot latest;
+  private ScheduledTask release;
 
   WatchedServiceView(String service, ClientSettings settings, AtomicBoolean registryDown) {
     this.service = service;
     this.settings = settings;
     this.registryDown = registryDown;
-    this.loadDeadlineNanos = settings.scheduler().nanoTime()
-        + (registryDown.get() ? 0 : settings.initialLoadTimeout().toNanos());
-    this.snapshot = Snapshot.notLoaded(service, settings.scheduler().clock().instant());
+    Snapshot restored = settings.snapshots() == null ? null : settings.snapshots().load(service).orElse(null);
+    // With instances from disk to serve, a first call waits for the registry only briefly.
+    Duration wait = registryDown.get() ? Duration.ZERO
+        : restored != null ? min(settings.initialLoadTimeout(), RESTORED_WAIT) : settings.initialLoadTimeout();
+    this.loadDeadlineNanos = settings.scheduler().nanoTime() + wait.toNanos();
+    this.snapshot = restored != null ? restored : Snapshot.notLoaded(service, settings.scheduler().clock().instant());
+    if (restored != null) {
+      log.info("view of '{}' starts from its snapshot on disk: {} instances saved at {}, stale until the registry answers",
+          service, restored.instances().size(), restored.updatedAt());
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   @Override
@@ -144,9 +160,16 @@ final class WatchedServiceView implements ServiceView {
       if (closed || generation != watchGeneration) {
         return;
       }
-      wasStale = snapshot.stale() && loaded.getCount() == 0;
+      wasStale = snapshot.stale() && loaded.getCount() == 0 && latest == null;
       failures = 0;
-      publish(new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false, true, partial));
+      Snapshot answer = new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false, true, partial,
+          false, false);
+      Snapshot shown = snapshot;
+      if (settings.protection().holds(shown.instances(), sorted)) {
+        hold(shown, answer);
+      } else {
+        accept(answer);
+      }
     }
     loaded.countDown();
     registryDown.set(false);
@@ -177,6 +200,51 @@ final class WatchedServiceView implements ServiceView {
     }
   }
 
+  /** The registry's answer replaces the list; caller holds this. */
+  private void accept(Snapshot answer) {
+    if (latest != null) {
+      log.info("view of '{}' accepts the registry's answer again ({} instances)", service, answer.instances().size());
+      latest = null;
+      release.cancel();
+      release = null;
+    }
+    publish(answer);
+    if (settings.snapshots() != null) {
+      settings.snapshots().save(answer);
+    }
+  }
+
+  /** Keeps {@code shown}'s list, held, instead of {@code answer}, for at most the protection's hold; caller holds this. */
+  private void hold(Snapshot shown, Snapshot answer) {
+    if (latest == null) {
+      Duration holdFor = settings.protection().hold();
+      log.warn("the registry's answer about '{}' would leave {} of its {} instances at once; holding the previous list"
+          + " (stale) for up to {} or until at least {}% of them are back (protect threshold)", service,
+          answer.instances().size(), shown.instances().size(), holdFor, Math.round(settings.protection().share() * 100));
+      release = settings.scheduler().schedule(this::releaseHold, holdFor);
+    }
+    latest = answer;
+    publish(shown.asHeld());
+  }
+
+  /** The hold ran out: the newest answer stands. */
+  private void releaseHold() {
+    synchronized (this) {
+      if (closed || latest == null) {
+        return;
+      }
+      Snapshot answer = latest;
+      log.warn("protect threshold for '{}' ran out: accepting the registry's answer of {} instances", service,
+          answer.instances().size());
+      latest = null;
+      release = null;
+      publish(answer);
+      if (settings.snapshots() != null) {
+        settings.snapshots().save(answer);
+      }
+    }
+  }
+
   /** Caller holds this, so that listeners see snapshots in order. */
   private void publish(Snapshot next) {
     if (next == snapshot) {
@@ -203,6 +271,9 @@ final class WatchedServiceView implements ServiceView {
       handle = null;
       if (retry != null) {
         retry.cancel();
+      }
+      if (release != null) {
+        release.cancel();
       }
     }
     if (toClose != null) {

@@ -84,6 +84,19 @@ public final class MemoryRegistry {
     deliver();
   }
 
+  /**
+   * Loses every instance at once, as a registry restarted with an empty data directory does: each
+   * watcher hears one answer without them. Registrations find their leases gone and register again.
+   */
+  public void wipe() {
+    synchronized (this) {
+      List<String> names = new ArrayList<>(services.keySet());
+      services.clear();
+      names.forEach(this::changed);
+    }
+    deliver();
+  }
+
   /** Ends the lease of {@code id} in {@code service} as if it had expired; false if there is none. */
   public boolean expire(String service, String id) {
     synchronized (this) {

@@ -66,6 +66,17 @@ final class EtcdServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server, deletes its data directory and starts it again empty: a registry restored from nothing. */
+  void wipe() {
+    stop();
+    try (Stream<Path> files = Files.walk(dataDir.resolve("data"))) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    restart();
+  }
+
   /** Starts the server again on the same ports and data. */
   void restart() {
     try {

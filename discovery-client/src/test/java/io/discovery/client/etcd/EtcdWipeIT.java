@@ -1,0 +1,83 @@
+package io.discovery.client.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.discovery.client.DiscoveryClient;
+import io.discovery.client.ServiceView;
+import io.discovery.client.Snapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A real etcd killed, wiped and restarted under registered instances and a caller reading its view. */
+class EtcdWipeIT {
+  private static final Logger log = LoggerFactory.getLogger(EtcdWipeIT.class);
+  private static final Duration TTL = Duration.ofSeconds(3);
+  private static final int RUNS = 3;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  private DiscoveryClient client(EtcdServer etcd) {
+    DiscoveryClient client = DiscoveryClient.builder().registry(etcd.uri()).ttl(TTL)
+        .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).withoutShutdownHook().build();
+    toClose.add(client);
+    return client;
+  }
+
+  @Test
+  void aWipedEtcdThatComesBackEmptyCausesNoEmptyReadWhileTheInstancesRegisterAgain() throws Exception {
+    EtcdServer etcd = EtcdServer.start();
+    toClose.add(etcd);
+    for (int i = 1; i <= 3; i++) {
+      client(etcd).register("wiped", "10.0.0." + i + ":80");
+    }
+    ServiceView view = client(etcd).service("wiped");
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 3);
+
+    for (int run = 1; run <= RUNS; run++) {
+      AtomicBoolean reading = new AtomicBoolean(true);
+      AtomicLong reads = new AtomicLong();
+      AtomicLong empty = new AtomicLong();
+      AtomicLong held = new AtomicLong();
+      Thread reader = new Thread(() -> {
+        while (reading.get()) {
+          Snapshot s = view.snapshot();
+          reads.incrementAndGet();
+          empty.addAndGet(s.isEmpty() ? 1 : 0);
+          held.addAndGet(s.held() ? 1 : 0);
+          Thread.onSpinWait();
+        }
+      }, "reader");
+      reader.start();
+      long wiped = System.nanoTime();
+
+      etcd.wipe();
+      long restarted = System.nanoTime();
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        Snapshot s = view.snapshot();
+        return !s.stale() && s.instances().size() == 3;
+      });
+      long recovered = System.nanoTime();
+      reading.set(false);
+      reader.join();
+
+      log.info("run {}: {} reads, {} empty, {} of a held list; etcd down {} ms, view fresh with all 3 again {} ms after restart",
+          run, reads.get(), empty.get(), held.get(), (restarted - wiped) / 1_000_000, (recovered - restarted) / 1_000_000);
+      assertThat(reads.get()).isPositive();
+      assertThat(empty.get()).as("empty reads in run " + run).isZero();
+    }
+  }
+}
