@@ -13,7 +13,8 @@ record ClientSettings(
     Duration shutdownTimeout,
     Duration initialLoadTimeout,
     SnapshotStore snapshots,
-    Protection protection) {
+    Protection protection,
+    Events events) {
 
   /** The longest single wait of a thread blocked on a deadline: a fake clock is checked again after it. */
   static final long WAIT_SLICE_NANOS = 20_000_000L;

@@ -289,6 +289,7 @@ public final class DiscoveryClient implements AutoCloseable {
     private Duration snapshotMaxAge = Duration.ofHours(24);
     private double protectShare = 0.5;
     private Duration protectHold;
+    private final List<DiscoveryListener> listeners = new ArrayList<>(List.of(DiscoveryListener.logging()));
 
     private Builder() {
     }
@@ -370,6 +371,21 @@ public final class DiscoveryClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a listener for the client's {@link DiscoveryEvent}s (registrations, views, protection),
+     * called in the order added, after the default logging listener.
+     */
+    public Builder listener(DiscoveryListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Leaves out the default listener that logs every event through SLF4J. */
+    public Builder withoutLogging() {
+      listeners.remove(DiscoveryListener.logging());
+      return this;
+    }
+
     /** Do not install the JVM shutdown hook; the caller closes the client itself. */
     public Builder withoutShutdownHook() {
       this.shutdownHook = false;
@@ -402,7 +418,7 @@ public final class DiscoveryClient implements AutoCloseable {
       SnapshotStore snapshots = directory == null ? null : new SnapshotStore(directory, snapshotMaxAge, sched);
       Protection protection = new Protection(protectShare, protectHold != null ? protectHold : ttl.multipliedBy(2));
       ClientSettings settings = new ClientSettings(be, sched, ttl, new Backoff(initialBackoff, maxBackoff),
-          shutdownTimeout, initialLoadTimeout, snapshots, protection);
+          shutdownTimeout, initialLoadTimeout, snapshots, protection, new Events(listeners));
       return new DiscoveryClient(settings, ownsScheduler, shutdownHook);
     }
 

@@ -91,7 +91,7 @@ final class ManagedRegistration implements Registration {
         fail(e);
         return;
       } catch (RuntimeException | Error e) {
-        retryLater(this::register, settings.backoff().max(), "could not register " + describe(), e);
+        retryLater(this::register, settings.backoff().max(), new DiscoveryEvent.RegisterFailed(instance, e), e);
         return;
       }
       failures = 0;
@@ -117,7 +117,7 @@ final class ManagedRegistration implements Registration {
         settings.backend().renew(lease);
       } catch (LeaseLostException e) {
         lease = null;
-        transition(RegistrationState.RETRYING, "lease of " + describe() + " lost (" + e.getMessage() + "); registering again");
+        transition(RegistrationState.RETRYING, new DiscoveryEvent.LeaseLost(instance, e.getMessage()));
         scheduleNext(this::register, Duration.ZERO);
         return;
       } catch (RegistrationRejectedException e) {
@@ -125,7 +125,7 @@ final class ManagedRegistration implements Registration {
         return;
       } catch (RuntimeException | Error e) {
         // Renew at least once per heartbeat interval so that the lease outlives a short outage.
-        retryLater(this::renew, settings.heartbeatDelay(), "could not renew " + describe(), e);
+        retryLater(this::renew, settings.heartbeatDelay(), new DiscoveryEvent.RenewalFailed(instance, e), e);
         return;
       }
       failures = 0;
@@ -142,12 +142,12 @@ final class ManagedRegistration implements Registration {
   }
 
   /** Schedules {@code task} after the next backoff delay; the caller holds {@link #io}. */
-  private void retryLater(Runnable task, Duration maxDelay, String what, Throwable e) {
+  private void retryLater(Runnable task, Duration maxDelay, DiscoveryEvent event, Throwable e) {
     Duration delay = min(settings.backoff().delay(failures++), maxDelay);
     if (e instanceof Error) {
       log.error("{} failed with an error; retrying with backoff", describe(), e);
     }
-    transition(RegistrationState.RETRYING, what + ": " + e + "; retrying with backoff");
+    transition(RegistrationState.RETRYING, event);
     log.debug("next attempt for {} in {}", describe(), delay);
     scheduleNext(task, delay);
   }
@@ -155,8 +155,7 @@ final class ManagedRegistration implements Registration {
   /** The registry refused the instance for good: stop trying; the caller holds {@link #io}. */
   private void fail(RegistrationRejectedException e) {
     failure = e;
-    transition(RegistrationState.FAILED, "registry refused " + describe() + " for good: " + e.getMessage()
-        + "; not retrying (fix the cause, then close this registration and register again)");
+    transition(RegistrationState.FAILED, new DiscoveryEvent.Failed(instance, e));
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -171,7 +170,8 @@ final class ManagedRegistration implements Registration {
     }
   }
 
-  private void transition(RegistrationState to, String reason) {
+  /** Moves to {@code to} and reports {@code event} (for REGISTERED: null, made here), unless already there. */
+  private void transition(RegistrationState to, DiscoveryEvent event) {
     RegistrationState from;
     synchronized (monitor) {
       from = state;
@@ -181,13 +181,8 @@ final class ManagedRegistration implements Registration {
       state = to;
       monitor.notifyAll();
     }
-    if (to == RegistrationState.REGISTERED) {
-      log.info("{} {}", from == RegistrationState.REGISTERING ? "registered" : "registered again:", describe());
-    } else if (to == RegistrationState.RETRYING) {
-      log.warn("{}", reason);
-    } else if (to == RegistrationState.FAILED) {
-      log.error("{}", reason);
-    }
+    settings.events().emit(to == RegistrationState.REGISTERED
+        ? new DiscoveryEvent.Registered(instance, from != RegistrationState.REGISTERING) : event);
   }
 
   private void deregisterQuietly() {
@@ -227,7 +222,7 @@ final class ManagedRegistration implements Registration {
       try {
         if (lease != null) {
           deregisterQuietly();
-          log.info("deregistered {}", describe());
+          settings.events().emit(new DiscoveryEvent.Deregistered(instance));
         }
       } finally {
         io.unlock();

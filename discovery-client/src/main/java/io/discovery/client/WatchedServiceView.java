@@ -57,8 +57,7 @@ final class WatchedServiceView implements ServiceView {
     this.loadDeadlineNanos = settings.scheduler().nanoTime() + wait.toNanos();
     this.snapshot = restored != null ? restored : Snapshot.notLoaded(service, settings.scheduler().clock().instant());
     if (restored != null) {
-      log.info("view of '{}' starts from its snapshot on disk: {} instances saved at {}, stale until the registry answers",
-          service, restored.instances().size(), restored.updatedAt());
+      settings.events().emit(new DiscoveryEvent.ViewRestored(restored));
     }
   }
 
@@ -155,12 +154,10 @@ final class WatchedServiceView implements ServiceView {
   private void received(int watchGeneration, List<ServiceInstance> instances, long revision, boolean partial) {
     List<ServiceInstance> sorted = new ArrayList<>(instances);
     sorted.sort(BY_ID);
-    boolean wasStale;
     synchronized (this) {
       if (closed || generation != watchGeneration) {
         return;
       }
-      wasStale = snapshot.stale() && loaded.getCount() == 0 && latest == null;
       failures = 0;
       Snapshot answer = new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false, true, partial,
           false, false);
@@ -168,42 +165,37 @@ final class WatchedServiceView implements ServiceView {
       if (settings.protection().holds(shown.instances(), sorted)) {
         hold(shown, answer);
       } else {
-        accept(answer);
+        accept(shown, answer);
       }
+      loaded.countDown();
     }
-    loaded.countDown();
     registryDown.set(false);
-    if (wasStale) {
-      log.info("view of '{}' is current again ({} instances)", service, sorted.size());
-    }
   }
 
   private void failed(int watchGeneration, Throwable error) {
     Duration delay;
-    boolean firstFailure;
     synchronized (this) {
       if (closed || generation != watchGeneration) {
         return;
       }
       handle = null;
       registryDown.set(true);
-      firstFailure = !snapshot.stale();
+      boolean firstFailure = !snapshot.stale();
       publish(snapshot.asStale());
       delay = settings.backoff().delay(failures++);
       retry = settings.scheduler().schedule(this::startWatch, delay);
+      if (firstFailure) {
+        settings.events().emit(new DiscoveryEvent.ViewStale(snapshot, error));
+      }
     }
-    if (firstFailure) {
-      log.warn("watch of '{}' failed: {}; serving the last {} instances as stale and watching again with backoff",
-          service, error.toString(), snapshot.instances().size());
-    } else {
-      log.debug("watch of '{}' failed again: {}; next attempt in {}", service, error, delay);
-    }
+    log.debug("watch of '{}' failed: {}; next attempt in {}", service, error, delay);
   }
 
-  /** The registry's answer replaces the list; caller holds this. */
-  private void accept(Snapshot answer) {
-    if (latest != null) {
-      log.info("view of '{}' accepts the registry's answer again ({} instances)", service, answer.instances().size());
+  /** The registry's answer replaces {@code shown}; caller holds this. */
+  private void accept(Snapshot shown, Snapshot answer) {
+    boolean firstLoad = loaded.getCount() != 0;
+    boolean wasHeld = latest != null;
+    if (wasHeld) {
       latest = null;
       release.cancel();
       release = null;
@@ -212,16 +204,36 @@ final class WatchedServiceView implements ServiceView {
     if (settings.snapshots() != null) {
       settings.snapshots().save(answer);
     }
+    if (firstLoad) {
+      settings.events().emit(new DiscoveryEvent.ViewLoaded(answer));
+    } else if (wasHeld) {
+      settings.events().emit(new DiscoveryEvent.ViewReleased(answer, false));
+    } else if (shown.stale()) {
+      settings.events().emit(new DiscoveryEvent.ViewFresh(answer));
+    }
+    if (!firstLoad) {
+      reportChange(shown, answer);
+    }
+  }
+
+  /** A ViewChanged event when the instances differ; caller holds this. */
+  private void reportChange(Snapshot before, Snapshot after) {
+    List<ServiceInstance> added = new ArrayList<>(after.instances());
+    added.removeAll(before.instances());
+    List<ServiceInstance> removed = new ArrayList<>(before.instances());
+    removed.removeAll(after.instances());
+    if (!added.isEmpty() || !removed.isEmpty()) {
+      settings.events().emit(new DiscoveryEvent.ViewChanged(after, added, removed));
+    }
   }
 
   /** Keeps {@code shown}'s list, held, instead of {@code answer}, for at most the protection's hold; caller holds this. */
   private void hold(Snapshot shown, Snapshot answer) {
     if (latest == null) {
-      Duration holdFor = settings.protection().hold();
-      log.warn("the registry's answer about '{}' would leave {} of its {} instances at once; holding the previous list"
-          + " (stale) for up to {} or until at least {}% of them are back (protect threshold)", service,
-          answer.instances().size(), shown.instances().size(), holdFor, Math.round(settings.protection().share() * 100));
-      release = settings.scheduler().schedule(this::releaseHold, holdFor);
+      Protection protection = settings.protection();
+      release = settings.scheduler().schedule(this::releaseHold, protection.hold());
+      settings.events().emit(new DiscoveryEvent.ViewHeld(service, shown.instances().size(), answer.instances().size(),
+          protection.hold(), protection.share()));
     }
     latest = answer;
     publish(shown.asHeld());
@@ -233,15 +245,16 @@ final class WatchedServiceView implements ServiceView {
       if (closed || latest == null) {
         return;
       }
+      Snapshot shown = snapshot;
       Snapshot answer = latest;
-      log.warn("protect threshold for '{}' ran out: accepting the registry's answer of {} instances", service,
-          answer.instances().size());
       latest = null;
       release = null;
       publish(answer);
       if (settings.snapshots() != null) {
         settings.snapshots().save(answer);
       }
+      settings.events().emit(new DiscoveryEvent.ViewReleased(answer, true));
+      reportChange(shown, answer);
     }
   }
 

@@ -28,7 +28,7 @@ class ReadmeSnippetsTest {
   void everyJavaBlockInTheReadmeIsACompiledSnippet() throws IOException {
     String readme = Files.readString(Path.of("../README.md"));
     Map<String, String> snippets = snippets();
-    assertThat(snippets).containsKeys("quickstart", "picking", "okhttp", "consul", "dns", "offline");
+    assertThat(snippets).containsKeys("quickstart", "picking", "okhttp", "consul", "dns", "offline", "events");
 
     List<String> blocks = new ArrayList<>();
     Matcher m = JAVA_BLOCK.matcher(readme);
