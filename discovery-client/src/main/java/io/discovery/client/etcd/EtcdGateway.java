@@ -55,30 +55,44 @@ final class EtcdGateway {
     }
   }
 
-  /** POSTs {@code body} to {@code path}; throws {@link RegistryUnavailableException} if no endpoint answers, or answers 5xx. */
+  /**
+   * POSTs {@code body} to {@code path}, moving on to the next endpoint when one cannot be reached,
+   * times out, or answers 5xx (a member cut off from its quorum answers 503 "etcdserver: no
+   * leader"); throws {@link RegistryUnavailableException} when every endpoint failed so.
+   */
   Reply post(String path, ObjectNode body) {
-    IOException last = null;
+    String last = null;
+    IOException lastError = null;
     for (int tries = 0; tries < endpoints.size(); tries++) {
       HttpUrl endpoint = endpoint();
       try (Response response = unary.newCall(request(endpoint, path, body)).execute()) {
         String text = response.body().string();
         JsonNode json = text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
         if (response.code() >= 500 && response.code() != 501) {
-          throw new RegistryUnavailableException("etcd at " + endpoint + " answered " + path + " with HTTP "
-              + response.code() + ": " + json.path("message").asText(text));
+          last = endpoint + " answered HTTP " + response.code() + ": " + json.path("message").asText(text);
+          rotate(endpoint);
+          continue;
         }
         return new Reply(response.code(), json);
       } catch (IOException e) {
-        last = e;
+        last = endpoint + ": " + e;
+        lastError = e;
         rotate(endpoint);
       }
     }
-    throw new RegistryUnavailableException("etcd unreachable at " + endpoints + ": " + last, last);
+    throw new RegistryUnavailableException("no etcd member of " + endpoints + " answered " + path + "; the last: " + last,
+        lastError);
   }
 
-  /** Starts a streaming POST (a watch) on the current endpoint; the caller reads and closes the response. */
-  Call stream(String path, ObjectNode body) {
-    return streaming.newCall(request(endpoint(), path, body));
+  /**
+   * Starts a streaming POST (a watch) on {@code endpoint}; the caller reads and closes the response.
+   * It asks etcd to require a leader ({@code hasleader} metadata, passed by the gateway from the
+   * {@code Grpc-Metadata-} header, as clientv3's WithRequireLeader does), so a member that lost its
+   * quorum ends the stream instead of keeping it silently.
+   */
+  Call stream(HttpUrl endpoint, String path, ObjectNode body) {
+    Request request = request(endpoint, path, body).newBuilder().header("Grpc-Metadata-hasleader", "true").build();
+    return streaming.newCall(request);
   }
 
   /** Moves to the next endpoint after {@code failed} could not be reached. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.Response;
 
 /**
@@ -80,12 +81,27 @@ final class EtcdWatch {
         .put("key", EtcdGateway.base64(keyPrefix))
         .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(keyPrefix)))
         .put("start_revision", Long.toString(revision + 1));
-    Call started = backend.gateway().stream("/v3/watch", create);
+    EtcdGateway gateway = backend.gateway();
+    HttpUrl endpoint = gateway.endpoint();
+    Call started = gateway.stream(endpoint, "/v3/watch", create);
     call = started;
     if (closed) {
       started.cancel();
       return true;
     }
+    try {
+      return streamFrom(started);
+    } catch (IOException | RuntimeException e) {
+      if (!closed) {
+        gateway.rotate(endpoint); // the next watch tries another member
+      }
+      throw e;
+    } finally {
+      call = null;
+    }
+  }
+
+  private boolean streamFrom(Call started) throws IOException {
     try (Response response = started.execute()) {
       if (!response.isSuccessful()) {
         throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' answered HTTP " + response.code());
@@ -122,8 +138,6 @@ final class EtcdWatch {
         revision = Math.max(revision, EtcdGateway.int64(result.path("header"), "revision"));
         deliver();
       }
-    } finally {
-      call = null;
     }
     if (closed) {
       return true;

@@ -48,6 +48,43 @@ class EtcdFailureTest {
   }
 
   @Test
+  void aMemberWithoutALeaderIsLeftForAnotherOnEveryCall() {
+    try (ScriptedEtcd other = new ScriptedEtcd()) {
+      String noLeader = "{\"error\":\"etcdserver: no leader\",\"code\":14,\"message\":\"etcdserver: no leader\"}";
+      etcd.then("/v3/lease/grant", 503, noLeader);
+      String both = etcd.uri() + "," + other.uri().substring("etcd://".length());
+      client = DiscoveryClient.builder().registry(both).scheduler(time).withoutShutdownHook().build();
+      Registration registration = client.register(A);
+
+      time.runDue();
+
+      assertThat(registration.state()).as("registered through the other member in the same attempt").isEqualTo(RegistrationState.REGISTERED);
+      assertThat(etcd.paths()).containsExactly("/v3/lease/grant");
+      assertThat(other.paths()).containsExactly("/v3/lease/grant", "/v3/kv/put");
+      time.advance(time.nextDelay());
+      assertThat(other.paths()).as("the renewal stays on the member that answered").contains("/v3/lease/keepalive");
+      assertThat(etcd.paths()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aWatchRefusedByItsMemberMovesToAnotherAndRequiresALeader() {
+    try (ScriptedEtcd other = new ScriptedEtcd()) {
+      etcd.then("/v3/watch", 503, "{\"error\":\"etcdserver: no leader\",\"code\":14}");
+      other.then("/v3/kv/range", 200, ScriptedEtcd.range(9, Map.of(ScriptedEtcd.key(A), ScriptedEtcd.json(A))));
+      String both = etcd.uri() + "," + other.uri().substring("etcd://".length());
+      client = DiscoveryClient.builder().registry(both).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+          .withoutShutdownHook().build();
+
+      ServiceView view = client.service("payments");
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> !other.calls("/v3/watch").isEmpty());
+      assertThat(other.calls("/v3/watch").get(0).headers().get("Grpc-Metadata-hasleader")).isEqualTo("true");
+      await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().contains(A));
+    }
+  }
+
+  @Test
   void anInstanceTooLargeForEtcdIsRefusedAtRegisterNamingSizeAndLimit() {
     ServiceInstance huge = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("blob", "x".repeat(2 << 20)).build();
     DiscoveryClient client = manualClient();
@@ -203,6 +240,7 @@ class EtcdFailureTest {
     ServiceView view = threadedClient().service("payments");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().equals(List.of(B)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> etcd.paths().size() >= 4); // the watch after the new list
     assertThat(etcd.paths()).containsExactly("/v3/kv/range", "/v3/watch", "/v3/kv/range", "/v3/watch");
     assertThat(etcd.calls("/v3/watch").get(1).body().path("create_request").path("start_revision").asText()).isEqualTo("10");
     assertThat(view.snapshot().stale()).as("a compaction is not an outage").isFalse();

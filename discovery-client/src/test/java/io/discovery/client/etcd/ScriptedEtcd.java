@@ -27,7 +27,7 @@ import mockwebserver3.RecordedRequest;
  * answers per path. A watch with nothing queued stays open until {@link #close()}.
  */
 final class ScriptedEtcd extends Dispatcher implements AutoCloseable {
-  record Call(String path, JsonNode body) {
+  record Call(String path, JsonNode body, okhttp3.Headers headers) {
   }
 
   final MockWebServer server = new MockWebServer();
@@ -76,7 +76,7 @@ final class ScriptedEtcd extends Dispatcher implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    calls.add(new Call(path, body));
+    calls.add(new Call(path, body, request.getHeaders()));
     Deque<MockResponse> script = queued.get(path);
     synchronized (this) {
       if (script != null && !script.isEmpty()) {
