@@ -466,9 +466,8 @@ public final class DiscoveryClient implements AutoCloseable {
       return factory.create(uri, context);
     }
 
-    /** The URI with the value of any {@code token=} parameter hidden, for messages. */
     private static String redact(String uri) {
-      return uri.replaceAll("(?i)(token=)[^&]*", "$1(hidden)");
+      return io.discovery.client.spi.RegistryUris.redacted(uri);
     }
   }
 }

@@ -38,7 +38,7 @@ public class ConsulBackendFactory implements RegistryBackendFactory {
     String authority = uri.getRawAuthority();
     HttpUrl base = authority == null ? null : HttpUrl.parse(http + "://" + authority + "/");
     if (authority == null) {
-      throw new IllegalArgumentException("invalid Consul URI '" + uri + "': expected " + scheme
+      throw new IllegalArgumentException("invalid Consul URI '" + io.discovery.client.spi.RegistryUris.redacted(uri) + "': expected " + scheme
           + "://host:port, e.g. consul://127.0.0.1:8500");
     }
     if (base == null || !authority.contains(":")) {

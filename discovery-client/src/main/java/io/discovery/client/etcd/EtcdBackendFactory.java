@@ -10,8 +10,9 @@ import java.util.List;
 import okhttp3.HttpUrl;
 
 /**
- * {@code etcd://host:port[,host:port...][/prefix]}: etcd's v3 JSON gateway over HTTP; the key prefix
- * defaults to {@code /services}.
+ * {@code etcd://[user:password@]host:port[,host:port...][/prefix]}: etcd's v3 JSON gateway over HTTP;
+ * the key prefix defaults to {@code /services}. With a user-info the client authenticates to etcd
+ * and sends the token on every call, watches included.
  */
 public final class EtcdBackendFactory implements RegistryBackendFactory {
   /** The key prefix used when the URI has no path. */
@@ -28,10 +29,13 @@ public final class EtcdBackendFactory implements RegistryBackendFactory {
     for (String hostPort : RegistryUris.hostPorts(uri, "etcd", "127.0.0.1:2379")) {
       HttpUrl url = HttpUrl.parse("http://" + hostPort);
       if (url == null) {
-        throw new IllegalArgumentException("invalid etcd server '" + hostPort + "' in '" + uri + "': expected host:port, e.g. 127.0.0.1:2379");
+        throw new IllegalArgumentException("invalid etcd server '" + hostPort + "' in '" + RegistryUris.redacted(uri) + "': expected host:port, e.g. 127.0.0.1:2379");
       }
       endpoints.add(url);
     }
-    return new EtcdBackend(new EtcdGateway(endpoints), RegistryUris.path(uri, DEFAULT_PREFIX));
+    String authority = uri.getRawAuthority(); // with several hosts Java parses no user-info: read it here
+    EtcdCredentials credentials = EtcdCredentials.fromUserInfo(
+        authority != null && authority.contains("@") ? authority.substring(0, authority.lastIndexOf('@')) : null);
+    return new EtcdBackend(new EtcdGateway(endpoints, credentials), RegistryUris.path(uri, DEFAULT_PREFIX));
   }
 }

@@ -3,6 +3,7 @@ package io.discovery.client.etcd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.discovery.client.RegistryAccessDeniedException;
 import io.discovery.client.RegistryUnavailableException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,17 @@ final class EtcdGateway {
   private final OkHttpClient unary;
   private final OkHttpClient streaming;
   private final AtomicInteger current = new AtomicInteger();
+  private final EtcdCredentials credentials;
+  /** The auth token from etcd, or null before the first authentication and after etcd refused it. */
+  private volatile String token;
 
   EtcdGateway(List<HttpUrl> endpoints) {
+    this(endpoints, null);
+  }
+
+  /** A gateway that authenticates as {@code credentials} (null: etcd without auth). */
+  EtcdGateway(List<HttpUrl> endpoints, EtcdCredentials credentials) {
+    this.credentials = credentials;
     this.endpoints = List.copyOf(endpoints);
     this.unary = new OkHttpClient.Builder()
         .connectTimeout(2, TimeUnit.SECONDS)
@@ -61,11 +71,24 @@ final class EtcdGateway {
    * leader"); throws {@link RegistryUnavailableException} when every endpoint failed so.
    */
   Reply post(String path, ObjectNode body) {
+    Reply reply = postOnce(path, body);
+    if (credentials != null && tokenRefused(reply)) {
+      token = null; // expired, or lost when etcd restarted: authenticate again, once
+      reply = postOnce(path, body);
+    }
+    return reply;
+  }
+
+  private Reply postOnce(String path, ObjectNode body) {
+    return postOnce(path, body, authorization());
+  }
+
+  private Reply postOnce(String path, ObjectNode body, String auth) {
     String last = null;
     IOException lastError = null;
     for (int tries = 0; tries < endpoints.size(); tries++) {
       HttpUrl endpoint = endpoint();
-      try (Response response = unary.newCall(request(endpoint, path, body)).execute()) {
+      try (Response response = unary.newCall(request(endpoint, path, body, auth)).execute()) {
         String text = response.body().string();
         JsonNode json = text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
         if (response.code() >= 500 && response.code() != 501) {
@@ -91,8 +114,54 @@ final class EtcdGateway {
    * quorum ends the stream instead of keeping it silently.
    */
   Call stream(HttpUrl endpoint, String path, ObjectNode body) {
-    Request request = request(endpoint, path, body).newBuilder().header("Grpc-Metadata-hasleader", "true").build();
+    Request request = request(endpoint, path, body, authorization()).newBuilder().header("Grpc-Metadata-hasleader", "true").build();
     return streaming.newCall(request);
+  }
+
+  /** Forgets the token after etcd refused it on a stream, so that the next call authenticates again. */
+  void tokenRefused() {
+    token = null;
+  }
+
+  /** Whether etcd refused the token: HTTP 401, or an error naming an invalid or expired token. */
+  static boolean tokenRefused(Reply reply) {
+    String error = reply.body().path("error").asText("");
+    return reply.status() == 401 || error.contains("invalid auth token") || error.contains("auth token is expired");
+  }
+
+  /**
+   * The token to send, authenticating first when there is none (https://etcd.io/docs/v3.4/dev-guide/api_grpc_gateway/:
+   * {@code /v3/auth/authenticate}, then the token in the {@code Authorization} header); null without credentials.
+   */
+  private String authorization() {
+    if (credentials == null) {
+      return null;
+    }
+    String current = token;
+    if (current != null) {
+      return current;
+    }
+    synchronized (this) {
+      if (token == null) {
+        token = authenticate();
+      }
+      return token;
+    }
+  }
+
+  private String authenticate() {
+    ObjectNode request = JSON.createObjectNode().put("name", credentials.user()).put("password", credentials.password());
+    Reply reply = postOnce("/v3/auth/authenticate", request, null);
+    String error = reply.body().path("error").asText(reply.body().path("message").asText(""));
+    if (error.contains("authentication is not enabled")) {
+      return "";
+    }
+    String issued = reply.body().path("token").asText("");
+    if (!reply.ok() || issued.isEmpty()) {
+      throw new RegistryAccessDeniedException("etcd refused to authenticate user '" + credentials.user() + "': "
+          + (error.isEmpty() ? "HTTP " + reply.status() : error) + "; check the user and password in the registry URI");
+    }
+    return issued;
   }
 
   /** Moves to the next endpoint after {@code failed} could not be reached. */
@@ -107,11 +176,14 @@ final class EtcdGateway {
     return endpoints.get(Math.floorMod(current.get(), endpoints.size()));
   }
 
-  private static Request request(HttpUrl endpoint, String path, ObjectNode body) {
-    return new Request.Builder()
+  private static Request request(HttpUrl endpoint, String path, ObjectNode body, String token) {
+    Request.Builder request = new Request.Builder()
         .url(endpoint.newBuilder().encodedPath(path).build())
-        .post(RequestBody.create(body.toString(), JSON_TYPE))
-        .build();
+        .post(RequestBody.create(body.toString(), JSON_TYPE));
+    if (token != null && !token.isEmpty()) {
+      request.header("Authorization", token);
+    }
+    return request.build();
   }
 
   void close() {

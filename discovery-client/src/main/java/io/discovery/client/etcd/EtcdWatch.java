@@ -104,6 +104,9 @@ final class EtcdWatch {
   private boolean streamFrom(Call started) throws IOException {
     try (Response response = started.execute()) {
       if (!response.isSuccessful()) {
+        if (response.code() == 401) {
+          backend.gateway().tokenRefused();
+        }
         throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' answered HTTP " + response.code());
       }
       BufferedReader lines = new BufferedReader(new InputStreamReader(response.body().byteStream(), StandardCharsets.UTF_8));
@@ -114,6 +117,9 @@ final class EtcdWatch {
         }
         JsonNode message = EtcdGateway.JSON.readTree(line);
         if (message.has("error")) {
+          if (message.get("error").toString().contains("auth token")) {
+            backend.gateway().tokenRefused();
+          }
           throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' failed: " + message.get("error"));
         }
         JsonNode result = message.path("result");

@@ -15,8 +15,11 @@ public final class RegistryUris {
    */
   public static List<String> hostPorts(URI uri, String registry, String example) {
     String authority = uri.getRawAuthority();
+    if (authority != null && authority.contains("@")) {
+      authority = authority.substring(authority.lastIndexOf('@') + 1); // user-info is the backend's to read
+    }
     if (authority == null || authority.isBlank()) {
-      throw new IllegalArgumentException("invalid " + registry + " URI '" + uri + "': expected " + uri.getScheme()
+      throw new IllegalArgumentException("invalid " + registry + " URI '" + redacted(uri) + "': expected " + uri.getScheme()
           + "://host:port[,host:port][/path], e.g. " + uri.getScheme() + "://" + example);
     }
     List<String> result = new ArrayList<>();
@@ -33,12 +36,22 @@ public final class RegistryUris {
         }
       }
       if (!valid) {
-        throw new IllegalArgumentException("invalid " + registry + " server '" + hostPort + "' in '" + uri
+        throw new IllegalArgumentException("invalid " + registry + " server '" + hostPort + "' in '" + redacted(uri)
             + "': expected host:port, e.g. " + example);
       }
       result.add(trimmed);
     }
     return result;
+  }
+
+  /** The URI as text with a password in its user-info and any {@code token=} value hidden, for messages. */
+  public static String redacted(URI uri) {
+    return redacted(uri.toString());
+  }
+
+  /** {@link #redacted(URI)} for a URI that may not parse. */
+  public static String redacted(String uri) {
+    return uri.replaceAll("(//[^/:@]*:)[^/@]*@", "$1(hidden)@").replaceAll("(?i)(token=)[^&]*", "$1(hidden)");
   }
 
   /** The URI's path without trailing slashes, or {@code fallback} when it has none. */

@@ -77,6 +77,39 @@ final class EtcdServer implements AutoCloseable {
     restart();
   }
 
+  /**
+   * Turns on authentication through the JSON gateway: user root (role root, password
+   * {@code rootPassword}), then every user of {@code users} ("name" -> "password"), those whose name
+   * starts with "app" with read-write rights on {@code /services/}; others with none.
+   */
+  void enableAuth(String rootPassword, java.util.Map<String, String> users) {
+    EtcdGateway gateway = new EtcdGateway(List.of(okhttp3.HttpUrl.get(endpoint())));
+    admin(gateway, "/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"" + rootPassword + "\"}");
+    admin(gateway, "/v3/auth/role/add", "{\"name\":\"root\"}");
+    admin(gateway, "/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
+    admin(gateway, "/v3/auth/role/add", "{\"name\":\"services-rw\"}");
+    admin(gateway, "/v3/auth/role/grant", "{\"name\":\"services-rw\",\"perm\":{\"permType\":\"READWRITE\",\"key\":\""
+        + EtcdGateway.base64("/services/") + "\",\"range_end\":\"" + EtcdGateway.base64(EtcdGateway.rangeEnd("/services/")) + "\"}}");
+    users.forEach((name, password) -> {
+      admin(gateway, "/v3/auth/user/add", "{\"name\":\"" + name + "\",\"password\":\"" + password + "\"}");
+      if (name.startsWith("app")) {
+        admin(gateway, "/v3/auth/user/grant", "{\"user\":\"" + name + "\",\"role\":\"services-rw\"}");
+      }
+    });
+    admin(gateway, "/v3/auth/enable", "{}");
+  }
+
+  private static void admin(EtcdGateway gateway, String path, String json) {
+    try {
+      EtcdGateway.Reply reply = gateway.post(path, (com.fasterxml.jackson.databind.node.ObjectNode) EtcdGateway.JSON.readTree(json));
+      if (!reply.ok()) {
+        throw new IllegalStateException("etcd refused " + path + ": " + reply.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Starts the server again on the same ports and data. */
   void restart() {
     try {
