@@ -14,7 +14,7 @@ class RegistryUriTest {
     assertThatThrownBy(() -> DiscoveryClient.create("eureka://localhost:8761"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no backend for scheme 'eureka'")
-        .hasMessageContaining("etcd, memory");
+        .hasMessageContaining("etcd, etcd+https, memory");
   }
 
   @Test

@@ -92,8 +92,8 @@ public final class ConsulBackend implements RegistryBackend {
         .callTimeout(b.rpcHold.plus(RESPONSE_MARGIN))
         .addInterceptor(chain -> token == null ? chain.proceed(chain.request())
             : chain.proceed(chain.request().newBuilder().header("X-Consul-Token", token).build()));
-    if (b.sslContext != null) {
-      http.sslSocketFactory(b.sslContext.getSocketFactory(), b.trustManager);
+    if (b.socketFactory != null) {
+      http.sslSocketFactory(b.socketFactory, b.trustManager);
     }
     if (b.events != null) {
       http.eventListenerFactory(b.events);
@@ -333,7 +333,7 @@ public final class ConsulBackend implements RegistryBackend {
     private Duration wait = Duration.ofMinutes(5);
     private Duration deregisterAfter = MIN_DEREGISTER_AFTER;
     private final List<ConsulCheck> checks = new ArrayList<>();
-    private SSLContext sslContext;
+    private javax.net.ssl.SSLSocketFactory socketFactory;
     private X509TrustManager trustManager;
     private okhttp3.EventListener.Factory events;
     private Duration rpcHold = DEFAULT_RPC_HOLD;
@@ -345,6 +345,10 @@ public final class ConsulBackend implements RegistryBackend {
       this.staleReads = target.stale();
       if (target.blockingWait() != null) {
         blockingWait(target.blockingWait());
+      }
+      if (target.tls() != null) {
+        this.socketFactory = target.tls().socketFactory();
+        this.trustManager = target.tls().trustManager();
       }
     }
 
@@ -412,7 +416,7 @@ public final class ConsulBackend implements RegistryBackend {
 
     /** TLS with a custom trust manager; a key manager in {@code context} adds a client certificate (mTLS). */
     public Builder tls(SSLContext context, X509TrustManager trustManager) {
-      this.sslContext = context;
+      this.socketFactory = context.getSocketFactory();
       this.trustManager = trustManager;
       return this;
     }

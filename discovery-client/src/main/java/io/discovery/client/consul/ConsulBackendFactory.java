@@ -16,7 +16,8 @@ import okhttp3.HttpUrl;
 public class ConsulBackendFactory implements RegistryBackendFactory {
 
   /** What a Consul URI says. */
-  record Target(HttpUrl base, String token, String datacenter, boolean stale, Duration blockingWait) {
+  record Target(HttpUrl base, String token, String datacenter, boolean stale, Duration blockingWait,
+                io.discovery.client.internal.PemTls tls) {
   }
 
   @Override
@@ -48,6 +49,9 @@ public class ConsulBackendFactory implements RegistryBackendFactory {
     String dc = null;
     boolean stale = false;
     Duration wait = null;
+    java.nio.file.Path ca = null;
+    java.nio.file.Path cert = null;
+    java.nio.file.Path keyFile = null;
     String query = uri.getRawQuery();
     if (query != null) {
       for (String pair : query.split("&")) {
@@ -59,11 +63,23 @@ public class ConsulBackendFactory implements RegistryBackendFactory {
           case "dc" -> dc = value;
           case "stale" -> stale = !value.equals("false");
           case "wait" -> wait = parseSeconds(value);
-          default -> throw new IllegalArgumentException("unknown Consul URI parameter '" + key + "': expected token, dc, stale or wait");
+          case "ca" -> ca = java.nio.file.Path.of(value);
+          case "cert" -> cert = java.nio.file.Path.of(value);
+          case "key" -> keyFile = java.nio.file.Path.of(value);
+          default -> throw new IllegalArgumentException("unknown Consul URI parameter '" + key
+              + "': expected token, dc, stale, wait, ca, cert or key");
         }
       }
     }
-    return new Target(base, token, dc, stale, wait);
+    io.discovery.client.internal.PemTls tls = null;
+    if (ca != null || cert != null || keyFile != null) {
+      if (!http.equals("https")) {
+        throw new IllegalArgumentException("invalid Consul URI '" + io.discovery.client.spi.RegistryUris.redacted(uri)
+            + "': ca=, cert= and key= are for TLS; use consul+https://");
+      }
+      tls = io.discovery.client.internal.PemTls.load(ca, cert, keyFile);
+    }
+    return new Target(base, token, dc, stale, wait, tls);
   }
 
   private static Duration parseSeconds(String value) {

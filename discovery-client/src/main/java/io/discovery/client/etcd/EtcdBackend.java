@@ -48,6 +48,65 @@ public final class EtcdBackend implements RegistryBackend {
     });
   }
 
+  /**
+   * A builder for {@code etcd://[user:password@]host:port[,...][/prefix]} or {@code etcd+https://...
+   * [?ca=ca.pem&cert=client.pem&key=client-key.pem]}, for settings a URI cannot carry; pass the
+   * result to {@code DiscoveryClient.builder().backend(...)}.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the URI or a PEM file
+   */
+  public static Builder builder(String uri) {
+    return EtcdBackendFactory.parse(java.net.URI.create(uri.trim()));
+  }
+
+  /** Settings of an {@link EtcdBackend}; every one has a default. */
+  public static final class Builder {
+    private final java.util.List<okhttp3.HttpUrl> endpoints;
+    private final String prefix;
+    private EtcdCredentials credentials;
+    private io.discovery.client.internal.PemTls tls;
+    private java.time.Duration connectTimeout = java.time.Duration.ofSeconds(2);
+    private java.time.Duration callTimeout = java.time.Duration.ofSeconds(5);
+
+    Builder(java.util.List<okhttp3.HttpUrl> endpoints, String prefix) {
+      this.endpoints = endpoints;
+      this.prefix = prefix;
+    }
+
+    /** Authenticates as {@code user} (etcd's auth API); the password appears in no log or message. */
+    public Builder credentials(String user, String password) {
+      this.credentials = new EtcdCredentials(user, password);
+      return this;
+    }
+
+    Builder tls(io.discovery.client.internal.PemTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * TLS with a socket factory and trust manager of the caller's (e.g. from a keystore); for
+     * {@code etcd+https} endpoints.
+     */
+    public Builder tls(javax.net.ssl.SSLSocketFactory socketFactory, javax.net.ssl.X509TrustManager trustManager) {
+      return tls(new io.discovery.client.internal.PemTls(socketFactory, trustManager));
+    }
+
+    /** How long to wait for a connection (default 2 s) and for a whole unary call (default 5 s). */
+    public Builder timeouts(java.time.Duration connect, java.time.Duration call) {
+      if (connect.isNegative() || connect.isZero() || call.isNegative() || call.isZero()) {
+        throw new IllegalArgumentException("invalid etcd timeouts " + connect + " / " + call + ": expected more than zero");
+      }
+      this.connectTimeout = connect;
+      this.callTimeout = call;
+      return this;
+    }
+
+    public EtcdBackend build() {
+      return new EtcdBackend(new EtcdGateway(endpoints, credentials, tls, connectTimeout, callTimeout), prefix);
+    }
+  }
+
   /** The key an instance is stored under. */
   String key(ServiceInstance instance) {
     return servicePrefix(instance.service()) + instance.id();

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.discovery.client.RegistryAccessDeniedException;
 import io.discovery.client.RegistryUnavailableException;
 import java.io.IOException;
+import io.discovery.client.internal.PemTls;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,19 +40,25 @@ final class EtcdGateway {
   private volatile String token;
 
   EtcdGateway(List<HttpUrl> endpoints) {
-    this(endpoints, null);
+    this(endpoints, null, null, Duration.ofSeconds(2), Duration.ofSeconds(5));
   }
 
-  /** A gateway that authenticates as {@code credentials} (null: etcd without auth). */
-  EtcdGateway(List<HttpUrl> endpoints, EtcdCredentials credentials) {
+  /**
+   * A gateway that authenticates as {@code credentials} (null: etcd without auth) and connects with
+   * {@code tls} (null: the JVM's defaults, for https endpoints).
+   */
+  EtcdGateway(List<HttpUrl> endpoints, EtcdCredentials credentials, PemTls tls, Duration connectTimeout, Duration callTimeout) {
     this.credentials = credentials;
     this.endpoints = List.copyOf(endpoints);
-    this.unary = new OkHttpClient.Builder()
-        .connectTimeout(2, TimeUnit.SECONDS)
-        .readTimeout(5, TimeUnit.SECONDS)
-        .callTimeout(5, TimeUnit.SECONDS)
-        .retryOnConnectionFailure(false)
-        .build();
+    OkHttpClient.Builder http = new OkHttpClient.Builder()
+        .connectTimeout(connectTimeout)
+        .readTimeout(callTimeout)
+        .callTimeout(callTimeout)
+        .retryOnConnectionFailure(false);
+    if (tls != null) {
+      http.sslSocketFactory(tls.socketFactory(), tls.trustManager());
+    }
+    this.unary = http.build();
     this.streaming = unary.newBuilder().readTimeout(0, TimeUnit.SECONDS).callTimeout(0, TimeUnit.SECONDS).build();
   }
 

@@ -38,6 +38,20 @@ class ConsulTlsTest {
   }
 
   @Test
+  void theSamePemFilesAsEtcdWorkInTheUri(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path caPem = java.nio.file.Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
+    java.nio.file.Path certPem = java.nio.file.Files.writeString(dir.resolve("client.pem"), clientCert.certificatePem());
+    java.nio.file.Path keyPem = java.nio.file.Files.writeString(dir.resolve("client-key.pem"), clientCert.privateKeyPkcs8Pem());
+    try (ConsulBackend backend = ConsulBackend.builder(consul.httpsUri() + "?ca=" + caPem + "&cert=" + certPem + "&key=" + keyPem).build()) {
+      ServiceInstance instance = ServiceInstance.of("payments", "10.1.2.4:8443");
+      backend.register(instance, Duration.ofSeconds(10));
+      assertThat(consul.service(instance.id())).isNotNull();
+    }
+    assertThatThrownBy(() -> ConsulBackend.builder(consul.uri() + "?ca=" + caPem))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use consul+https://");
+  }
+
+  @Test
   void withoutTheClientCertificateTheAgentIsUnreachable() {
     HandshakeCertificates trustOnly = new HandshakeCertificates.Builder().addTrustedCertificate(ca.certificate()).build();
     try (ConsulBackend backend = ConsulBackend.builder(consul.httpsUri()).tls(trustOnly.sslContext(), trustOnly.trustManager()).build()) {

@@ -26,18 +26,26 @@ final class EtcdServer implements AutoCloseable {
   private final Path dataDir;
   private final int clientPort;
   private final int peerPort;
-  private final OkHttpClient http = new OkHttpClient();
+  private final OkHttpClient http;
+  /** For a TLS server: its certificate, key and the CA its clients' certificates must come from. */
+  private final Path certFile;
+  private final Path keyFile;
+  private final Path clientCaFile;
   private Process process;
 
-  private EtcdServer() throws IOException {
+  private EtcdServer(OkHttpClient http, Path certFile, Path keyFile, Path clientCaFile) throws IOException {
     dataDir = Files.createTempDirectory("etcd-test");
     clientPort = freePort();
     peerPort = freePort();
+    this.http = http;
+    this.certFile = certFile;
+    this.keyFile = keyFile;
+    this.clientCaFile = clientCaFile;
   }
 
   static EtcdServer start() {
     try {
-      EtcdServer server = new EtcdServer();
+      EtcdServer server = new EtcdServer(new OkHttpClient(), null, null, null);
       server.startProcess();
       return server;
     } catch (IOException e) {
@@ -45,13 +53,28 @@ final class EtcdServer implements AutoCloseable {
     }
   }
 
-  /** {@code etcd://127.0.0.1:<port>}. */
+  /**
+   * A server on https with {@code certFile} / {@code keyFile} (PEM) that requires client
+   * certificates signed by {@code clientCaFile} ({@code --client-cert-auth}); {@code http} must be
+   * able to connect, for the health check.
+   */
+  static EtcdServer startTls(Path certFile, Path keyFile, Path clientCaFile, OkHttpClient http) {
+    try {
+      EtcdServer server = new EtcdServer(http, certFile, keyFile, clientCaFile);
+      server.startProcess();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code etcd://127.0.0.1:<port>} ({@code etcd+https://localhost:<port>} with TLS). */
   String uri() {
-    return "etcd://127.0.0.1:" + clientPort;
+    return certFile == null ? "etcd://127.0.0.1:" + clientPort : "etcd+https://localhost:" + clientPort;
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + clientPort;
+    return certFile == null ? "http://127.0.0.1:" + clientPort : "https://localhost:" + clientPort;
   }
 
   /** Stops the server (SIGTERM) and waits for it to exit; the data directory stays for {@link #restart()}. */
@@ -122,15 +145,20 @@ final class EtcdServer implements AutoCloseable {
   private void startProcess() throws IOException {
     String binary = findEtcd();
     String peer = "http://127.0.0.1:" + peerPort;
-    process = new ProcessBuilder(List.of(binary,
+    List<String> command = new java.util.ArrayList<>(List.of(binary,
         "--name", "test",
         "--data-dir", dataDir.resolve("data").toString(),
-        "--listen-client-urls", endpoint(),
+        "--listen-client-urls", endpoint().replace("localhost", "127.0.0.1"),
         "--advertise-client-urls", endpoint(),
         "--listen-peer-urls", peer,
         "--initial-advertise-peer-urls", peer,
         "--initial-cluster", "test=" + peer,
-        "--log-level", "warn"))
+        "--log-level", "warn"));
+    if (certFile != null) {
+      command.addAll(List.of("--cert-file", certFile.toString(), "--key-file", keyFile.toString(),
+          "--client-cert-auth", "--trusted-ca-file", clientCaFile.toString()));
+    }
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
         .start();
