@@ -67,6 +67,7 @@ public final class EtcdBackend implements RegistryBackend {
     private io.discovery.client.internal.PemTls tls;
     private java.time.Duration connectTimeout = java.time.Duration.ofSeconds(2);
     private java.time.Duration callTimeout = java.time.Duration.ofSeconds(5);
+    private java.time.Duration watchSilence = java.time.Duration.ofSeconds(20);
 
     Builder(java.util.List<okhttp3.HttpUrl> endpoints, String prefix) {
       this.endpoints = endpoints;
@@ -102,8 +103,21 @@ public final class EtcdBackend implements RegistryBackend {
       return this;
     }
 
+    /**
+     * How long a watch stream may say nothing before it is taken for dead and the service is listed
+     * and watched again (default 20 s; a client made from a URI uses 2 x its TTL). A quiet but
+     * healthy stream costs one list per period.
+     */
+    public Builder watchSilence(java.time.Duration silence) {
+      if (silence.isNegative() || silence.isZero()) {
+        throw new IllegalArgumentException("invalid watch silence " + silence + ": expected more than zero");
+      }
+      this.watchSilence = silence;
+      return this;
+    }
+
     public EtcdBackend build() {
-      return new EtcdBackend(new EtcdGateway(endpoints, credentials, tls, connectTimeout, callTimeout), prefix);
+      return new EtcdBackend(new EtcdGateway(endpoints, credentials, tls, connectTimeout, callTimeout, watchSilence), prefix);
     }
   }
 

@@ -29,7 +29,7 @@ public class EtcdBackendFactory implements RegistryBackendFactory {
 
   @Override
   public RegistryBackend create(URI uri, BackendContext context) {
-    return EtcdBackend.builder(uri.toString()).build();
+    return parse(uri).watchSilence(context.ttl().multipliedBy(2)).build();
   }
 
   /** The endpoints, credentials and TLS files a URI names; throws {@link IllegalArgumentException} naming what is wrong. */

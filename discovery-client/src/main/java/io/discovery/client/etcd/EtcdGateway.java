@@ -40,14 +40,15 @@ final class EtcdGateway {
   private volatile String token;
 
   EtcdGateway(List<HttpUrl> endpoints) {
-    this(endpoints, null, null, Duration.ofSeconds(2), Duration.ofSeconds(5));
+    this(endpoints, null, null, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(20));
   }
 
   /**
    * A gateway that authenticates as {@code credentials} (null: etcd without auth) and connects with
    * {@code tls} (null: the JVM's defaults, for https endpoints).
    */
-  EtcdGateway(List<HttpUrl> endpoints, EtcdCredentials credentials, PemTls tls, Duration connectTimeout, Duration callTimeout) {
+  EtcdGateway(List<HttpUrl> endpoints, EtcdCredentials credentials, PemTls tls, Duration connectTimeout, Duration callTimeout,
+              Duration watchSilence) {
     this.credentials = credentials;
     this.endpoints = List.copyOf(endpoints);
     OkHttpClient.Builder http = new OkHttpClient.Builder()
@@ -59,7 +60,8 @@ final class EtcdGateway {
       http.sslSocketFactory(tls.socketFactory(), tls.trustManager());
     }
     this.unary = http.build();
-    this.streaming = unary.newBuilder().readTimeout(0, TimeUnit.SECONDS).callTimeout(0, TimeUnit.SECONDS).build();
+    // A watch stream that says nothing for this long is taken for dead (HTTP/1.1 has no pings).
+    this.streaming = unary.newBuilder().readTimeout(watchSilence).callTimeout(0, TimeUnit.SECONDS).build();
   }
 
   /** An etcd answer: HTTP status and parsed body. */

@@ -24,6 +24,7 @@ import okhttp3.Response;
  * lists again.
  */
 final class EtcdWatch {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EtcdWatch.class);
   private final EtcdBackend backend;
   private final String service;
   private final WatchListener listener;
@@ -80,7 +81,8 @@ final class EtcdWatch {
     create.putObject("create_request")
         .put("key", EtcdGateway.base64(keyPrefix))
         .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(keyPrefix)))
-        .put("start_revision", Long.toString(revision + 1));
+        .put("start_revision", Long.toString(revision + 1))
+        .put("progress_notify", true); // servers that send progress notifications keep a quiet stream talking
     EtcdGateway gateway = backend.gateway();
     HttpUrl endpoint = gateway.endpoint();
     Call started = gateway.stream(endpoint, "/v3/watch", create);
@@ -103,47 +105,56 @@ final class EtcdWatch {
 
   private boolean streamFrom(Call started) throws IOException {
     try (Response response = started.execute()) {
-      if (!response.isSuccessful()) {
-        if (response.code() == 401) {
+      return readEvents(response);
+    } catch (java.net.SocketTimeoutException silent) {
+      // Nothing for the whole silence limit: the connection may be dead without a FIN (a crashed host, a NAT
+      // that dropped it). List again and watch on a new connection; only a failing list makes the view stale.
+      log.debug("etcd watch of '{}' silent past its limit; listing again", keyPrefix);
+      return false;
+    }
+  }
+
+  private boolean readEvents(Response response) throws IOException {
+    if (!response.isSuccessful()) {
+      if (response.code() == 401) {
+        backend.gateway().tokenRefused();
+      }
+      throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' answered HTTP " + response.code());
+    }
+    BufferedReader lines = new BufferedReader(new InputStreamReader(response.body().byteStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = lines.readLine()) != null) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode message = EtcdGateway.JSON.readTree(line);
+      if (message.has("error")) {
+        if (message.get("error").toString().contains("auth token")) {
           backend.gateway().tokenRefused();
         }
-        throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' answered HTTP " + response.code());
+        throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' failed: " + message.get("error"));
       }
-      BufferedReader lines = new BufferedReader(new InputStreamReader(response.body().byteStream(), StandardCharsets.UTF_8));
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode message = EtcdGateway.JSON.readTree(line);
-        if (message.has("error")) {
-          if (message.get("error").toString().contains("auth token")) {
-            backend.gateway().tokenRefused();
-          }
-          throw new RegistryUnavailableException("etcd watch of '" + keyPrefix + "' failed: " + message.get("error"));
-        }
-        JsonNode result = message.path("result");
-        if (EtcdGateway.int64(result, "compact_revision") > 0) {
-          return false;
-        }
-        if (result.path("canceled").asBoolean(false)) {
-          throw new RegistryUnavailableException("etcd canceled the watch of '" + keyPrefix + "': "
-              + result.path("cancel_reason").asText("no reason given"));
-        }
-        JsonNode events = result.path("events");
-        if (events.isEmpty()) {
-          continue;
-        }
-        for (JsonNode event : events) {
-          if ("DELETE".equals(event.path("type").asText())) {
-            byKey.remove(EtcdGateway.fromBase64(event.path("kv").path("key").asText()));
-          } else {
-            put(event.path("kv"));
-          }
-        }
-        revision = Math.max(revision, EtcdGateway.int64(result.path("header"), "revision"));
-        deliver();
+      JsonNode result = message.path("result");
+      if (EtcdGateway.int64(result, "compact_revision") > 0) {
+        return false;
       }
+      if (result.path("canceled").asBoolean(false)) {
+        throw new RegistryUnavailableException("etcd canceled the watch of '" + keyPrefix + "': "
+            + result.path("cancel_reason").asText("no reason given"));
+      }
+      JsonNode events = result.path("events");
+      if (events.isEmpty()) {
+        continue;
+      }
+      for (JsonNode event : events) {
+        if ("DELETE".equals(event.path("type").asText())) {
+          byKey.remove(EtcdGateway.fromBase64(event.path("kv").path("key").asText()));
+        } else {
+          put(event.path("kv"));
+        }
+      }
+      revision = Math.max(revision, EtcdGateway.int64(result.path("header"), "revision"));
+      deliver();
     }
     if (closed) {
       return true;

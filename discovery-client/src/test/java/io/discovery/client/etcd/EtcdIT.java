@@ -169,6 +169,26 @@ class EtcdIT {
   }
 
   @Test
+  void aWatchWhoseConnectionGoesSilentIsDetectedAndListedAgain() throws Exception {
+    int port = Integer.parseInt(etcd.uri().substring(etcd.uri().lastIndexOf(':') + 1));
+    try (SilentProxy proxy = new SilentProxy(port)) {
+      Duration ttl = Duration.ofSeconds(2); // silence is detected after 2 x TTL
+      DiscoveryClient caller = DiscoveryClient.builder().registry("etcd://127.0.0.1:" + proxy.port()).ttl(ttl)
+          .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutShutdownHook().build();
+      toClose.add(caller);
+      ServiceView view = caller.service(service);
+      Registration first = client(etcd, TTL).register(service, "10.1.2.3:8888");
+      await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().size() == 1);
+
+      proxy.silenceExisting(); // the watch's connection: open, and silent from now on
+      Registration second = client(etcd, TTL).register(service, "10.1.2.4:8888");
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> view.instances().size() == 2);
+      assertThat(view.instances()).containsExactlyInAnyOrder(first.instance(), second.instance());
+    }
+  }
+
+  @Test
   void registryOutageKeepsTheViewServedStaleAndRestoresRegistrationsAfter() throws Exception {
     try (EtcdServer own = EtcdServer.start()) {
       Registration registration = client(own, TTL).register(service, "10.1.2.3:8888");
