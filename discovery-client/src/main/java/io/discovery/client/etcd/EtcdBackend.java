@@ -194,24 +194,49 @@ public final class EtcdBackend implements RegistryBackend {
     if (EtcdGateway.int64(result, "TTL") <= 0) {
       throw new LeaseLostException("etcd lease " + lease.id() + " expired or was revoked");
     }
-    ObjectNode range = EtcdGateway.JSON.createObjectNode()
-        .put("key", EtcdGateway.base64(key(lease.instance())))
-        .put("count_only", true);
-    EtcdGateway.Reply found = gateway.post("/v3/kv/range", range);
+    String key = key(lease.instance());
+    EtcdGateway.Reply found = gateway.post("/v3/kv/range", EtcdGateway.JSON.createObjectNode().put("key", EtcdGateway.base64(key)));
     if (!found.ok()) {
-      throw new RegistryUnavailableException("etcd read of " + key(lease.instance()) + " failed: " + found.error());
+      throw new RegistryUnavailableException("etcd read of " + key + " failed: " + found.error());
     }
-    if (EtcdGateway.int64(found.body(), "count") == 0) {
+    JsonNode kv = found.body().path("kvs").path(0);
+    if (kv.isMissingNode()) {
       revokeQuietly(lease.id());
-      throw new LeaseLostException("key " + key(lease.instance()) + " was deleted");
+      throw new LeaseLostException("key " + key + " was deleted");
+    }
+    String ours = InstanceCodec.toJson(lease.instance());
+    boolean ourLease = Long.toString(EtcdGateway.int64(kv, "lease")).equals(lease.id());
+    if (!ourLease || !ours.equals(EtcdGateway.fromBase64(kv.path("value").asText("")))) {
+      // Another writer replaced the value; callers would never see this instance again. Put it back under our lease.
+      log.warn("etcd key {} no longer holds this instance under lease {} (another writer replaced it); writing it back", key,
+          lease.id());
+      EtcdGateway.Reply written = gateway.post("/v3/kv/put", EtcdGateway.JSON.createObjectNode()
+          .put("key", EtcdGateway.base64(key)).put("value", EtcdGateway.base64(ours)).put("lease", lease.id()));
+      if (!written.ok()) {
+        throw new RegistryUnavailableException("etcd refused to write " + key + " back: " + written.error());
+      }
     }
   }
 
+  /**
+   * Revokes the lease, which deletes the key while it is attached to it, and deletes the key if it
+   * still holds this instance detached from the lease (written over by another writer with the same
+   * value); a key that now holds something else belongs to someone else and stays.
+   */
   @Override
   public void deregister(Lease lease) {
     EtcdGateway.Reply reply = gateway.post("/v3/lease/revoke", EtcdGateway.JSON.createObjectNode().put("ID", lease.id()));
     if (!reply.ok() && reply.status() != 404) {
       throw new RegistryUnavailableException("etcd revoke of lease " + lease.id() + " failed: " + reply.error());
+    }
+    String key = EtcdGateway.base64(key(lease.instance()));
+    ObjectNode txn = EtcdGateway.JSON.createObjectNode();
+    txn.putArray("compare").addObject().put("key", key).put("target", "VALUE").put("result", "EQUAL")
+        .put("value", EtcdGateway.base64(InstanceCodec.toJson(lease.instance())));
+    txn.putArray("success").addObject().putObject("request_delete_range").put("key", key);
+    EtcdGateway.Reply deleted = gateway.post("/v3/kv/txn", txn);
+    if (!deleted.ok()) {
+      throw new RegistryUnavailableException("etcd delete of " + key(lease.instance()) + " failed: " + deleted.error());
     }
   }
 

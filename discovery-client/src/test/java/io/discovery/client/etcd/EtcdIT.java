@@ -189,6 +189,40 @@ class EtcdIT {
   }
 
   @Test
+  void anOverwrittenKeyIsWrittenBackByTheNextRenewal() throws Exception {
+    Registration registration = client(etcd, TTL).register(service, "10.1.2.3:8888");
+    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    ServiceView view = client(etcd, TTL).service(service);
+    String key = "/services/" + service + "/" + registration.instance().id();
+
+    String ours = InstanceCodec.toJson(registration.instance());
+    putRaw(key, "not an instance");
+    await().atMost(TTL.multipliedBy(2)).until(() -> ours.equals(rawValue(key)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().equals(List.of(registration.instance())));
+
+    ServiceInstance other = ServiceInstance.builder(service, "10.9.9.9:8888").id(registration.instance().id()).build();
+    putRaw(key, InstanceCodec.toJson(other));
+    await().atMost(TTL.multipliedBy(2)).until(() -> ours.equals(rawValue(key)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().equals(List.of(registration.instance())));
+  }
+
+  @Test
+  void deregistrationDeletesADetachedCopyOfOurKeyButNotSomeoneElsesValue() throws Exception {
+    Registration ours = client(etcd, Duration.ofMinutes(1)).register(service, "10.1.2.3:8888");
+    Registration theirs = client(etcd, Duration.ofMinutes(1)).register(service, "10.1.2.4:8888");
+    assertThat(ours.awaitRegistered(Duration.ofSeconds(10)) && theirs.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    String ourKey = "/services/" + service + "/" + ours.instance().id();
+    String theirKey = "/services/" + service + "/" + theirs.instance().id();
+    putRaw(ourKey, InstanceCodec.toJson(ours.instance())); // the same value, detached from our lease
+    putRaw(theirKey, "someone else's now");
+
+    ours.close();
+    theirs.close();
+
+    assertThat(etcdRange("/services/" + service + "/")).containsExactly(theirKey);
+  }
+
+  @Test
   void registryOutageKeepsTheViewServedStaleAndRestoresRegistrationsAfter() throws Exception {
     try (EtcdServer own = EtcdServer.start()) {
       Registration registration = client(own, TTL).register(service, "10.1.2.3:8888");
@@ -222,6 +256,12 @@ class EtcdIT {
     List<String> keys = new ArrayList<>();
     body.path("kvs").forEach(kv -> keys.add(EtcdGateway.fromBase64(kv.path("key").asText())));
     return keys;
+  }
+
+  private String rawValue(String key) {
+    JsonNode kv = raw(etcd).post("/v3/kv/range", EtcdGateway.JSON.createObjectNode().put("key", EtcdGateway.base64(key)))
+        .body().path("kvs").path(0);
+    return kv.isMissingNode() ? null : EtcdGateway.fromBase64(kv.path("value").asText(""));
   }
 
   private void putRaw(String key, String value) {

@@ -35,6 +35,8 @@ final class ScriptedEtcd extends Dispatcher implements AutoCloseable {
   private final Map<String, Deque<MockResponse>> queued = new ConcurrentHashMap<>();
   private final CountDownLatch released = new CountDownLatch(1);
   private final AtomicLong leases = new AtomicLong(7_000_000_000L);
+  /** The last put of each key (base64), which a range of that one key answers with. */
+  private final Map<String, JsonNode> written = new ConcurrentHashMap<>();
 
   ScriptedEtcd() {
     server.setDispatcher(this);
@@ -83,9 +85,17 @@ final class ScriptedEtcd extends Dispatcher implements AutoCloseable {
         return script.poll();
       }
     }
+    if (path.equals("/v3/kv/put")) {
+      written.put(body.path("key").asText(), body);
+    }
+    if (path.equals("/v3/kv/range") && !body.has("range_end") && written.containsKey(body.path("key").asText())) {
+      JsonNode put = written.get(body.path("key").asText());
+      return ok("{\"header\":{\"revision\":\"4\"},\"kvs\":[{\"key\":\"" + put.path("key").asText() + "\",\"value\":\""
+          + put.path("value").asText() + "\",\"lease\":\"" + put.path("lease").asText() + "\"}],\"count\":\"1\"}");
+    }
     return switch (path) {
       case "/v3/lease/grant" -> ok("{\"header\":{\"revision\":\"3\"},\"ID\":\"" + leases.incrementAndGet() + "\",\"TTL\":\"10\"}");
-      case "/v3/kv/put", "/v3/lease/revoke" -> ok("{\"header\":{\"revision\":\"4\"}}");
+      case "/v3/kv/put", "/v3/lease/revoke", "/v3/kv/txn" -> ok("{\"header\":{\"revision\":\"4\"}}");
       case "/v3/lease/keepalive" -> ok("{\"result\":{\"header\":{\"revision\":\"4\"},\"ID\":\"" + body.path("ID").asText() + "\",\"TTL\":\"10\"}}");
       case "/v3/kv/range" -> body.path("count_only").asBoolean() ? ok("{\"header\":{\"revision\":\"4\"},\"count\":\"1\"}")
           : ok("{\"header\":{\"revision\":\"4\"}}");
