@@ -178,6 +178,11 @@ final class EtcdServer implements AutoCloseable {
     }
   }
 
+  /** The etcd binary: ETCD_BIN, else the first on PATH. */
+  static String binary() {
+    return findEtcd();
+  }
+
   private static String findEtcd() {
     String configured = System.getenv("ETCD_BIN");
     if (configured != null && new File(configured).canExecute()) {

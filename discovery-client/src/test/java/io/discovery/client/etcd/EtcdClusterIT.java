@@ -1,0 +1,108 @@
+package io.discovery.client.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.discovery.client.DiscoveryClient;
+import io.discovery.client.Registration;
+import io.discovery.client.RegistrationState;
+import io.discovery.client.ServiceView;
+import io.discovery.client.Snapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A registering and a watching client on a real three-member etcd cluster that loses its leader, then its quorum. */
+class EtcdClusterIT {
+  private static final Logger log = LoggerFactory.getLogger(EtcdClusterIT.class);
+  private static final Duration TTL = Duration.ofSeconds(3);
+  private static final Duration QUORUM_LOST_FOR = Duration.ofSeconds(15);
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  private DiscoveryClient client(EtcdCluster cluster) {
+    DiscoveryClient client = DiscoveryClient.builder().registry(cluster.uri()).ttl(TTL)
+        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutShutdownHook().build();
+    toClose.add(client);
+    return client;
+  }
+
+  @Test
+  void theViewNeverEmptiesAndEverythingIsBackOnceTheQuorumIs() throws Exception {
+    EtcdCluster cluster = EtcdCluster.start();
+    toClose.add(cluster);
+    Registration registration = client(cluster).register("clustered", "10.0.0.1:80");
+    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    ServiceView view = client(cluster).service("clustered");
+    assertThat(view.instances()).containsExactly(registration.instance());
+    AtomicBoolean reading = new AtomicBoolean(true);
+    AtomicLong reads = new AtomicLong();
+    AtomicLong empty = new AtomicLong();
+    AtomicLong stale = new AtomicLong();
+    Thread reader = new Thread(() -> {
+      while (reading.get()) {
+        Snapshot s = view.snapshot();
+        reads.incrementAndGet();
+        empty.addAndGet(s.isEmpty() ? 1 : 0);
+        stale.addAndGet(s.stale() ? 1 : 0);
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000); // a read every 0.1 ms, leaving the cores to etcd
+      }
+    }, "reader");
+    reader.start();
+
+    int leader = cluster.leader();
+    long killed = System.nanoTime();
+    cluster.stop(leader);
+    cluster.awaitHealthy();
+    long reelected = System.nanoTime();
+    Registration afterLeaderLoss = client(cluster).register("clustered", "10.0.0.2:80");
+    await().atMost(Duration.ofSeconds(15)).until(() -> view.instances().size() == 2 && !view.snapshot().stale());
+    long seen = System.nanoTime();
+
+    int second = (leader + 1) % 3;
+    cluster.stop(second); // one member of three left: no quorum
+    long quorumLost = System.nanoTime();
+    await().atMost(Duration.ofSeconds(15)).until(() -> view.snapshot().stale());
+    long markedStale = System.nanoTime();
+    Registration duringLoss = client(cluster).register("clustered", "10.0.0.3:80");
+    long restoreAt = quorumLost + QUORUM_LOST_FOR.toNanos();
+    while (System.nanoTime() < restoreAt) { // the outage lasts its 15 s, watched all along
+      assertThat(duringLoss.state()).as("no quorum, no registration").isNotEqualTo(RegistrationState.REGISTERED);
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+    }
+
+    cluster.restart(leader);
+    cluster.restart(second);
+    cluster.awaitHealthy();
+    long quorumBack = System.nanoTime();
+    await("registrations back within one TTL of the quorum").atMost(TTL.plusSeconds(2))
+        .until(() -> registration.state() == RegistrationState.REGISTERED
+            && duringLoss.state() == RegistrationState.REGISTERED && afterLeaderLoss.state() == RegistrationState.REGISTERED);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !view.snapshot().stale() && view.instances().size() == 3);
+    long allBack = System.nanoTime();
+    reading.set(false);
+    reader.join();
+
+    log.info("leader lost: re-elected in {} ms, new instance seen {} ms after; quorum lost: view stale after {} ms;"
+        + " quorum back: all 3 instances fresh {} ms after; {} reads, {} empty, {} stale", ms(reelected - killed),
+        ms(seen - reelected), ms(markedStale - quorumLost), ms(allBack - quorumBack), reads.get(), empty.get(), stale.get());
+    assertThat(empty.get()).as("reads of an empty view").isZero();
+    assertThat(stale.get()).as("the view was marked stale while the registry could not answer").isPositive();
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
+  }
+}
