@@ -36,6 +36,8 @@ final class EtcdGateway {
   private final OkHttpClient streaming;
   private final AtomicInteger current = new AtomicInteger();
   private final EtcdCredentials credentials;
+  /** One member's share of the call timeout, at least 1 s: how long a call waits before moving on. */
+  private final long attemptTimeoutMillis;
   /** The auth token from etcd, or null before the first authentication and after etcd refused it. */
   private volatile String token;
 
@@ -51,6 +53,7 @@ final class EtcdGateway {
               Duration watchSilence) {
     this.credentials = credentials;
     this.endpoints = List.copyOf(endpoints);
+    this.attemptTimeoutMillis = Math.max(1000, callTimeout.toMillis() / Math.max(1, endpoints.size()));
     OkHttpClient.Builder http = new OkHttpClient.Builder()
         .connectTimeout(connectTimeout)
         .readTimeout(callTimeout)
@@ -98,7 +101,10 @@ final class EtcdGateway {
     IOException lastError = null;
     for (int tries = 0; tries < endpoints.size(); tries++) {
       HttpUrl endpoint = endpoint();
-      try (Response response = unary.newCall(request(endpoint, path, body, auth)).execute()) {
+      Call call = unary.newCall(request(endpoint, path, body, auth));
+      // A hung member (open sockets, no answers) costs its share of the call timeout, not all of it.
+      call.timeout().timeout(attemptTimeoutMillis, TimeUnit.MILLISECONDS);
+      try (Response response = call.execute()) {
         String text = response.body().string();
         JsonNode json = text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
         if (response.code() >= 500 && response.code() != 501) {

@@ -93,6 +93,13 @@ final class EtcdWatch {
     }
     try {
       return streamFrom(started);
+    } catch (java.net.SocketTimeoutException silent) {
+      // Nothing for the whole silence limit: the connection may be dead without a FIN (a crashed host, a NAT
+      // that dropped it) or the member hung. List again on the next member and watch on a new connection;
+      // only a failing list makes the view stale.
+      log.debug("etcd watch of '{}' on {} silent past its limit; listing again on another member", keyPrefix, endpoint);
+      gateway.rotate(endpoint);
+      return false;
     } catch (IOException | RuntimeException e) {
       if (!closed) {
         gateway.rotate(endpoint); // the next watch tries another member
@@ -106,11 +113,6 @@ final class EtcdWatch {
   private boolean streamFrom(Call started) throws IOException {
     try (Response response = started.execute()) {
       return readEvents(response);
-    } catch (java.net.SocketTimeoutException silent) {
-      // Nothing for the whole silence limit: the connection may be dead without a FIN (a crashed host, a NAT
-      // that dropped it). List again and watch on a new connection; only a failing list makes the view stale.
-      log.debug("etcd watch of '{}' silent past its limit; listing again", keyPrefix);
-      return false;
     }
   }
 

@@ -82,6 +82,30 @@ final class EtcdCluster implements AutoCloseable {
     }
   }
 
+  /** Freezes a member (SIGSTOP): its sockets stay open and nothing answers, as a hung host. */
+  void pause(int member) {
+    signal(member, "-STOP");
+  }
+
+  /** Lets a paused member run again (SIGCONT). */
+  void resume(int member) {
+    signal(member, "-CONT");
+  }
+
+  private void signal(int member, String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(processes[member].pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " of etcd member " + member + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   void restart(int member) {
     try {
       launch(member);

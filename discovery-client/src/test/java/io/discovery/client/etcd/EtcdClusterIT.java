@@ -102,6 +102,33 @@ class EtcdClusterIT {
     assertThat(stale.get()).as("the view was marked stale while the registry could not answer").isPositive();
   }
 
+  @Test
+  void aHungMemberIsLeftQuicklyByCallsAndByTheWatch() throws Exception {
+    EtcdCluster cluster = EtcdCluster.start();
+    toClose.add(cluster);
+    ServiceView view = client(cluster).service("hung"); // lists and watches on the first member
+    Registration first = client(cluster).register("hung", "10.0.0.1:80");
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 1);
+
+    cluster.pause(0); // TCP open, nothing answered
+    try {
+      long paused = System.nanoTime();
+      Registration second = client(cluster).register("hung", "10.0.0.2:80"); // its first call goes to the hung member
+      await().atMost(Duration.ofSeconds(10)).until(() -> second.state() == RegistrationState.REGISTERED);
+      long registered = System.nanoTime();
+      await().atMost(TTL.multipliedBy(2).plusSeconds(8)).until(() -> view.instances().size() == 2 && !view.snapshot().stale());
+      long seen = System.nanoTime();
+
+      log.info("hung member: a new registration took {} ms, the watcher saw it {} ms after the pause", ms(registered - paused),
+          ms(seen - paused));
+      assertThat(Duration.ofNanos(registered - paused)).as("a call to a hung member fails over before the full 5 s call timeout")
+          .isLessThan(Duration.ofSeconds(5));
+      assertThat(first.state()).isEqualTo(RegistrationState.REGISTERED);
+    } finally {
+      cluster.resume(0);
+    }
+  }
+
   private static long ms(long nanos) {
     return nanos / 1_000_000;
   }
