@@ -11,20 +11,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The etcd backend against a real etcd with authentication enabled. */
-class EtcdAuthIT {
+class EtcdAuthIT extends EtcdClients {
   private static final String APP_PASSWORD = "app-S3cret-pw";
   private static final String NOBODY_PASSWORD = "nobody-S3cret-pw";
   private static EtcdServer etcd;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @BeforeAll
   static void startEtcd() {
@@ -37,19 +33,8 @@ class EtcdAuthIT {
     etcd.close();
   }
 
-  @AfterEach
-  void closeClients() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
   private DiscoveryClient client(String user, String password) {
-    String uri = etcd.uri().replace("etcd://", "etcd://" + user + ":" + password + "@");
-    DiscoveryClient client = DiscoveryClient.builder().registry(uri).ttl(Duration.ofSeconds(3))
-        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutShutdownHook().build();
-    toClose.add(client);
-    return client;
+    return client(etcd.uri().replace("etcd://", "etcd://" + user + ":" + password + "@"), Duration.ofSeconds(3));
   }
 
   @Test

@@ -9,40 +9,25 @@ import io.discovery.client.RegistrationState;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A registering and a watching client on a real three-member etcd cluster that loses its leader, then its quorum. */
-class EtcdClusterIT {
+class EtcdClusterIT extends EtcdClients {
   private static final Logger log = LoggerFactory.getLogger(EtcdClusterIT.class);
   private static final Duration TTL = Duration.ofSeconds(3);
   private static final Duration QUORUM_LOST_FOR = Duration.ofSeconds(15);
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
 
   private DiscoveryClient client(EtcdCluster cluster) {
-    DiscoveryClient client = DiscoveryClient.builder().registry(cluster.uri()).ttl(TTL)
-        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutShutdownHook().build();
-    toClose.add(client);
-    return client;
+    return client(cluster.uri(), TTL);
   }
 
   @Test
   void theViewNeverEmptiesAndEverythingIsBackOnceTheQuorumIs() throws Exception {
-    EtcdCluster cluster = EtcdCluster.start();
-    toClose.add(cluster);
+    EtcdCluster cluster = closing(EtcdCluster.start());
     Registration registration = client(cluster).register("clustered", "10.0.0.1:80");
     assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
     ServiceView view = client(cluster).service("clustered");
@@ -104,8 +89,7 @@ class EtcdClusterIT {
 
   @Test
   void aHungMemberIsLeftQuicklyByCallsAndByTheWatch() throws Exception {
-    EtcdCluster cluster = EtcdCluster.start();
-    toClose.add(cluster);
+    EtcdCluster cluster = closing(EtcdCluster.start());
     ServiceView view = client(cluster).service("hung"); // lists and watches on the first member
     Registration first = client(cluster).register("hung", "10.0.0.1:80");
     await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 1);

@@ -21,18 +21,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /** The etcd backend against a real etcd server started by the test. */
-class EtcdIT {
+class EtcdIT extends EtcdClients {
   private static final Duration TTL = Duration.ofSeconds(2);
   private static EtcdServer etcd;
 
-  private final List<AutoCloseable> toClose = new ArrayList<>();
   private String service;
 
   @BeforeAll
@@ -45,22 +43,8 @@ class EtcdIT {
     etcd.close();
   }
 
-  @AfterEach
-  void closeClients() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.remove(i).close();
-    }
-  }
-
   private DiscoveryClient client(EtcdServer server, Duration ttl) {
-    DiscoveryClient client = DiscoveryClient.builder()
-        .registry(server.uri())
-        .ttl(ttl)
-        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
-        .withoutShutdownHook()
-        .build();
-    toClose.add(client);
-    return client;
+    return client(server.uri(), ttl);
   }
 
   private EtcdGateway raw(EtcdServer server) {
@@ -173,10 +157,7 @@ class EtcdIT {
     int port = Integer.parseInt(etcd.uri().substring(etcd.uri().lastIndexOf(':') + 1));
     try (SilentProxy proxy = new SilentProxy(port)) {
       Duration ttl = Duration.ofSeconds(2); // silence is detected after 2 x TTL
-      DiscoveryClient caller = DiscoveryClient.builder().registry("etcd://127.0.0.1:" + proxy.port()).ttl(ttl)
-          .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutShutdownHook().build();
-      toClose.add(caller);
-      ServiceView view = caller.service(service);
+      ServiceView view = client("etcd://127.0.0.1:" + proxy.port(), ttl).service(service);
       Registration first = client(etcd, TTL).register(service, "10.1.2.3:8888");
       await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().size() == 1);
 
@@ -245,7 +226,7 @@ class EtcdIT {
           && startedDuringOutage.state() == RegistrationState.REGISTERED);
       await().atMost(Duration.ofSeconds(15)).until(() -> !view.snapshot().stale() && view.instances().size() == 2);
       assertThat(view.instances()).containsExactlyInAnyOrder(registration.instance(), startedDuringOutage.instance());
-      closeClients();
+      closeAll();
     }
   }
 

@@ -11,26 +11,22 @@ import io.discovery.client.ServiceView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import okhttp3.OkHttpClient;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** etcd+https against a real etcd serving TLS and requiring client certificates, on certificates made here. */
-class EtcdTlsIT {
+class EtcdTlsIT extends EtcdClients {
   @TempDir
   static Path dir;
   private static EtcdServer etcd;
   private static Path caPem;
   private static Path clientPem;
   private static Path clientKeyPem;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @BeforeAll
   static void startEtcd() throws Exception {
@@ -58,18 +54,8 @@ class EtcdTlsIT {
     etcd.close();
   }
 
-  @AfterEach
-  void closeClients() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
   private DiscoveryClient client(String uri) {
-    DiscoveryClient client = DiscoveryClient.builder().registry(uri).ttl(Duration.ofSeconds(3))
-        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutShutdownHook().build();
-    toClose.add(client);
-    return client;
+    return client(uri, Duration.ofSeconds(3));
   }
 
   @Test

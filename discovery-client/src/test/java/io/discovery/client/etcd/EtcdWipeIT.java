@@ -7,40 +7,25 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A real etcd killed, wiped and restarted under registered instances and a caller reading its view. */
-class EtcdWipeIT {
+class EtcdWipeIT extends EtcdClients {
   private static final Logger log = LoggerFactory.getLogger(EtcdWipeIT.class);
   private static final Duration TTL = Duration.ofSeconds(3);
   private static final int RUNS = 3;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
 
   private DiscoveryClient client(EtcdServer etcd) {
-    DiscoveryClient client = DiscoveryClient.builder().registry(etcd.uri()).ttl(TTL)
-        .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).withoutShutdownHook().build();
-    toClose.add(client);
-    return client;
+    return client(etcd.uri(), TTL);
   }
 
   @Test
   void aWipedEtcdThatComesBackEmptyCausesNoEmptyReadWhileTheInstancesRegisterAgain() throws Exception {
-    EtcdServer etcd = EtcdServer.start();
-    toClose.add(etcd);
+    EtcdServer etcd = closing(EtcdServer.start());
     for (int i = 1; i <= 3; i++) {
       client(etcd).register("wiped", "10.0.0." + i + ":80");
     }
