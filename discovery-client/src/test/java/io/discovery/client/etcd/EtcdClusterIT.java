@@ -7,10 +7,7 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.Registration;
 import io.discovery.client.RegistrationState;
 import io.discovery.client.ServiceView;
-import io.discovery.client.Snapshot;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,20 +29,7 @@ class EtcdClusterIT extends EtcdClients {
     assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
     ServiceView view = client(cluster).service("clustered");
     assertThat(view.instances()).containsExactly(registration.instance());
-    AtomicBoolean reading = new AtomicBoolean(true);
-    AtomicLong reads = new AtomicLong();
-    AtomicLong empty = new AtomicLong();
-    AtomicLong stale = new AtomicLong();
-    Thread reader = new Thread(() -> {
-      while (reading.get()) {
-        Snapshot s = view.snapshot();
-        reads.incrementAndGet();
-        empty.addAndGet(s.isEmpty() ? 1 : 0);
-        stale.addAndGet(s.stale() ? 1 : 0);
-        java.util.concurrent.locks.LockSupport.parkNanos(100_000); // a read every 0.1 ms, leaving the cores to etcd
-      }
-    }, "reader");
-    reader.start();
+    ViewReader reader = new ViewReader(view);
 
     int leader = cluster.leader();
     long killed = System.nanoTime();
@@ -77,14 +61,13 @@ class EtcdClusterIT extends EtcdClients {
             && duringLoss.state() == RegistrationState.REGISTERED && afterLeaderLoss.state() == RegistrationState.REGISTERED);
     await().atMost(Duration.ofSeconds(15)).until(() -> !view.snapshot().stale() && view.instances().size() == 3);
     long allBack = System.nanoTime();
-    reading.set(false);
-    reader.join();
+    reader.close();
 
     log.info("leader lost: re-elected in {} ms, new instance seen {} ms after; quorum lost: view stale after {} ms;"
         + " quorum back: all 3 instances fresh {} ms after; {} reads, {} empty, {} stale", ms(reelected - killed),
-        ms(seen - reelected), ms(markedStale - quorumLost), ms(allBack - quorumBack), reads.get(), empty.get(), stale.get());
-    assertThat(empty.get()).as("reads of an empty view").isZero();
-    assertThat(stale.get()).as("the view was marked stale while the registry could not answer").isPositive();
+        ms(seen - reelected), ms(markedStale - quorumLost), ms(allBack - quorumBack), reader.reads.get(), reader.empty.get(), reader.stale.get());
+    assertThat(reader.empty.get()).as("reads of an empty view").isZero();
+    assertThat(reader.stale.get()).as("the view was marked stale while the registry could not answer").isPositive();
   }
 
   @Test

@@ -7,8 +7,6 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +31,7 @@ class EtcdWipeIT extends EtcdClients {
     await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 3);
 
     for (int run = 1; run <= RUNS; run++) {
-      AtomicBoolean reading = new AtomicBoolean(true);
-      AtomicLong reads = new AtomicLong();
-      AtomicLong empty = new AtomicLong();
-      AtomicLong held = new AtomicLong();
-      Thread reader = new Thread(() -> {
-        while (reading.get()) {
-          Snapshot s = view.snapshot();
-          reads.incrementAndGet();
-          empty.addAndGet(s.isEmpty() ? 1 : 0);
-          held.addAndGet(s.held() ? 1 : 0);
-          java.util.concurrent.locks.LockSupport.parkNanos(100_000); // a read every 0.1 ms, leaving the cores to etcd
-        }
-      }, "reader");
-      reader.start();
+      ViewReader reader = new ViewReader(view);
       long wiped = System.nanoTime();
 
       etcd.wipe();
@@ -56,13 +41,12 @@ class EtcdWipeIT extends EtcdClients {
         return !s.stale() && s.instances().size() == 3;
       });
       long recovered = System.nanoTime();
-      reading.set(false);
-      reader.join();
+      reader.close();
 
       log.info("run {}: {} reads, {} empty, {} of a held list; etcd down {} ms, view fresh with all 3 again {} ms after restart",
-          run, reads.get(), empty.get(), held.get(), (restarted - wiped) / 1_000_000, (recovered - restarted) / 1_000_000);
-      assertThat(reads.get()).isPositive();
-      assertThat(empty.get()).as("empty reads in run " + run).isZero();
+          run, reader.reads.get(), reader.empty.get(), reader.held.get(), (restarted - wiped) / 1_000_000, (recovered - restarted) / 1_000_000);
+      assertThat(reader.reads.get()).isPositive();
+      assertThat(reader.empty.get()).as("empty reads in run " + run).isZero();
     }
   }
 }
