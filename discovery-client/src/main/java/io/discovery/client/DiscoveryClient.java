@@ -143,6 +143,21 @@ public final class DiscoveryClient implements AutoCloseable {
    * (never longer than the view's own deadline); {@code Duration.ZERO} never waits.
    */
   public ServiceView service(String service, Duration maxWait) {
+    WatchedServiceView view = view(service, maxWait);
+    view.claim();
+    return view;
+  }
+
+  /**
+   * The view of {@code service} for callers that resolve names which may not be services (the
+   * OkHttp interceptor): as {@link #service(String, Duration)}, except that {@link #forgetIfUnused}
+   * may drop it again unless code asked for it through {@code service(...)}.
+   */
+  public ServiceView lookup(String service, Duration maxWait) {
+    return view(service, maxWait);
+  }
+
+  private WatchedServiceView view(String service, Duration maxWait) {
     String name = ServiceInstance.checkServiceName(service);
     Objects.requireNonNull(maxWait, "maxWait");
     WatchedServiceView view;
@@ -168,15 +183,16 @@ public final class DiscoveryClient implements AutoCloseable {
 
   /**
    * Stops watching {@code service} and forgets its view, if the registry answered that it has no
-   * instances and nothing subscribes to the view: for callers that resolve names which may not be
-   * services (the OkHttp interceptor), so that each such name does not keep a watch for the life of
-   * the client. Returns whether the view was dropped; a later {@link #service} starts a new one.
+   * instances, nothing subscribes to the view, and no code asked for it through {@link #service}
+   * (only {@link #lookup}): for callers that resolve names which may not be services (the OkHttp
+   * interceptor), so that each such name does not keep a watch for the life of the client. Returns
+   * whether the view was dropped; a later call starts a new one.
    */
   public boolean forgetIfUnused(String service) {
     WatchedServiceView view;
     synchronized (closeLock) {
       view = views.get(service.toLowerCase(Locale.ROOT));
-      if (view == null || !view.loaded() || !view.snapshot().isEmpty() || view.hasSubscribers()) {
+      if (view == null || view.claimed() || !view.loaded() || !view.snapshot().isEmpty() || view.hasSubscribers()) {
         return false;
       }
       views.remove(view.service(), view);

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@link #closed} under it, so that once {@link #close} has deregistered, no attempt already in flight
  * can bring the instance back; a register or renewal that outlives close's timeout deregisters when it
  * returns. Anything a backend throws, Errors included, schedules another attempt, so the heartbeat
- * chain never ends by accident; only a {@link RegistrationRejectedException} ends it, as FAILED.
+ * chain never ends by accident; only a {@link RegistrationRejectedException} from a register call ends it,
+ * as FAILED (a refused renewal is retried).
  */
 final class ManagedRegistration implements Registration {
   private static final Logger log = LoggerFactory.getLogger(ManagedRegistration.class);
@@ -120,10 +121,9 @@ final class ManagedRegistration implements Registration {
         transition(RegistrationState.RETRYING, new DiscoveryEvent.LeaseLost(instance, e.getMessage()));
         scheduleNext(this::register, Duration.ZERO);
         return;
-      } catch (RegistrationRejectedException e) {
-        fail(e);
-        return;
       } catch (RuntimeException | Error e) {
+        // A refused renewal (a 403 while a policy changes) is retried too: only the first register's
+        // refusal is final, so that a blip never stops a registration that worked.
         // Renew at least once per heartbeat interval so that the lease outlives a short outage.
         retryLater(this::renew, settings.heartbeatDelay(), new DiscoveryEvent.RenewalFailed(instance, e), e);
         return;

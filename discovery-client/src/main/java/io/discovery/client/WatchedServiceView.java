@@ -35,6 +35,7 @@ final class WatchedServiceView implements ServiceView {
   private final AtomicBoolean registryDown;
   private final long loadDeadlineNanos;
   private volatile Snapshot snapshot;
+  private volatile boolean claimed;
 
   /** Guarded by this: the watch in use; callbacks from any older one are ignored. */
   private int generation;
@@ -45,6 +46,8 @@ final class WatchedServiceView implements ServiceView {
   /** Guarded by this, while the protect threshold holds a list: the newest answer, and the task that accepts it. */
   private Snapshot latest;
   private ScheduledTask release;
+  /** Guarded by this: the last watch failed and no answer came since. */
+  private boolean watchFailed;
 
   WatchedServiceView(String service, ClientSettings settings, AtomicBoolean registryDown) {
     this.service = service;
@@ -114,6 +117,15 @@ final class WatchedServiceView implements ServiceView {
     return arrived;
   }
 
+  /** Marks the view as asked for through {@code service()}: it is never dropped by {@code forgetIfUnused}. */
+  void claim() {
+    claimed = true;
+  }
+
+  boolean claimed() {
+    return claimed;
+  }
+
   /** Whether the registry answered for this service at least once. */
   boolean loaded() {
     return loaded.getCount() == 0;
@@ -159,10 +171,13 @@ final class WatchedServiceView implements ServiceView {
         return;
       }
       failures = 0;
+      watchFailed = false;
       Snapshot answer = new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false, true, partial,
           false, false);
       Snapshot shown = snapshot;
-      if (settings.protection().holds(shown.instances(), sorted)) {
+      // A list restored from disk may simply be old: only an empty answer is held against it.
+      boolean suspect = !shown.restored() || sorted.isEmpty();
+      if (suspect && settings.protection().holds(shown.instances(), sorted)) {
         hold(shown, answer);
       } else {
         accept(shown, answer);
@@ -179,8 +194,9 @@ final class WatchedServiceView implements ServiceView {
         return;
       }
       handle = null;
+      watchFailed = true;
       registryDown.set(true);
-      boolean firstFailure = !snapshot.stale();
+      boolean firstFailure = !snapshot.stale() || latest != null;
       publish(snapshot.asStale());
       delay = settings.backoff().delay(failures++);
       retry = settings.scheduler().schedule(this::startWatch, delay);
@@ -195,6 +211,10 @@ final class WatchedServiceView implements ServiceView {
   private void accept(Snapshot shown, Snapshot answer) {
     boolean firstLoad = loaded.getCount() != 0;
     boolean wasHeld = latest != null;
+    if (!firstLoad && !wasHeld && !shown.stale() && shown.partial() == answer.partial()
+        && shown.instances().equals(answer.instances())) {
+      return; // the same list again (a watch that listed again after a quiet spell): nothing to publish or save
+    }
     if (wasHeld) {
       latest = null;
       release.cancel();
@@ -246,11 +266,12 @@ final class WatchedServiceView implements ServiceView {
         return;
       }
       Snapshot shown = snapshot;
-      Snapshot answer = latest;
+      // The newest answer stands; stale if the watch failed since, so that it is not taken for current.
+      Snapshot answer = watchFailed ? latest.asStale() : latest;
       latest = null;
       release = null;
       publish(answer);
-      if (settings.snapshots() != null) {
+      if (settings.snapshots() != null && !answer.stale()) {
         settings.snapshots().save(answer);
       }
       settings.events().emit(new DiscoveryEvent.ViewReleased(answer, true));

@@ -88,6 +88,39 @@ class OfflineTest {
   }
 
   @Test
+  void aHoldThatRunsOutWhileTheRegistryIsDownLeavesTheAnswerStale() {
+    registerPeers(0, 3);
+    ServiceView view = client(builder().protectThreshold(0.5, Duration.ofSeconds(20))).service("payments");
+    registry.wipe();
+    registry.setReachable(false);
+
+    time.advance(Duration.ofSeconds(20));
+
+    assertThat(view.instances()).isEmpty();
+    assertThat(view.snapshot().stale()).as("not taken for current while the registry is down").isTrue();
+  }
+
+  @Test
+  void aSmallerAnswerIsNotHeldAgainstAListRestoredFromDisk() throws Exception {
+    registerPeers(0, 4);
+    DiscoveryClient before = client(builder().snapshotDirectory(snapshots));
+    before.service("payments");
+    before.close();
+    for (int i = 0; i < 3; i++) {
+      registry.expire("payments", "payments-10.0.0." + (i + 1) + "-80");
+    }
+    registry.setReachable(false);
+    ServiceView view = client(builder().snapshotDirectory(snapshots)).service("payments");
+    assertThat(view.snapshot().restored()).isTrue();
+
+    registry.setReachable(true);
+    time.advance(Duration.ofSeconds(2));
+
+    assertThat(view.instances()).as("the service shrank while we were away: the answer stands").hasSize(1);
+    assertThat(view.snapshot().held()).isFalse();
+  }
+
+  @Test
   void instancesLeavingOneByOneGoAtOnce() {
     registerPeers(0, 3);
     ServiceView view = client(builder()).service("payments");

@@ -235,6 +235,19 @@ class RegistrationTest {
   }
 
   @Test
+  void aRefusedRenewalIsRetriedNotFinal() {
+    Registration registration = client.register("payments", "10.1.2.3:8888");
+    time.runDue();
+    backend.nextRenewFailure = new RegistryAccessDeniedException("HTTP 403 while the policy is being changed");
+
+    time.advance(TTL);
+
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+    assertThat(registration.failure()).isEmpty();
+    assertThat(backend.renewals.get()).isGreaterThan(1);
+  }
+
+  @Test
   void anErrorThrownByTheBackendDoesNotEndTheHeartbeat() {
     Registration registration = client.register("payments", "10.1.2.3:8888");
     time.runDue();

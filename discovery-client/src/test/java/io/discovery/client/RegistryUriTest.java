@@ -66,6 +66,16 @@ class RegistryUriTest {
   }
 
   @Test
+  void passwordsInUrisNeverReachAMessage() {
+    assertThat(io.discovery.client.spi.RegistryUris.redacted("etcd://app:p@ss@w0rd@h1:2379,h2:2379/x"))
+        .isEqualTo("etcd://app:(hidden)@h1:2379,h2:2379/x");
+    assertThatThrownBy(() -> io.discovery.client.etcd.EtcdBackend.builder("etcd://app:se cret@h1:2379"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("se cret");
+    assertThatThrownBy(() -> io.discovery.client.consul.ConsulBackend.builder("consul://h1:8500?token=se cret"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("se cret");
+  }
+
+  @Test
   void serviceNamesAreCaseInsensitiveAndKeptInLowerCase() throws Exception {
     ManualScheduler time = new ManualScheduler();
     try (DiscoveryClient client = DiscoveryClient.builder().registry("memory://case-test").scheduler(time)

@@ -222,7 +222,8 @@ final class DefaultLoadBalancer implements LoadBalancer {
 
   /** Builds and publishes the picker for {@code snapshot}; serialized so that stats are created and retired once. */
   private synchronized void rebuild(Snapshot snapshot) {
-    boolean first = picker == null;
+    // Until the registry has answered, there is nothing to slow-start against: its first list is warm.
+    boolean first = picker == null || !picker.snapshot().loaded();
     long now = ticker.getAsLong();
     List<ServiceInstance> instances = snapshot.instances();
     ServiceInstance[] everyInstance = instances.toArray(new ServiceInstance[0]);

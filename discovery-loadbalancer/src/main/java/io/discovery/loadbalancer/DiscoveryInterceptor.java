@@ -92,7 +92,7 @@ public final class DiscoveryInterceptor implements Interceptor {
 
   /** The balancer used for {@code service}; created on first use, waiting up to the resolve timeout. */
   public LoadBalancer balancer(String service) {
-    return balancers.computeIfAbsent(service, s -> balancerFactory.apply(discovery.service(s, resolveTimeout)));
+    return balancers.computeIfAbsent(service, s -> balancerFactory.apply(discovery.lookup(s, resolveTimeout)));
   }
 
   /** The services this interceptor holds balancers for; for tests. */

@@ -70,7 +70,10 @@ public abstract class Policy {
    * the heaviest never gets a burst. The order is computed once per snapshot: weights divided by
    * their gcd, then scaled down (each instance keeps at least one turn) when the cycle would be
    * longer than 65,536 picks or cost more than {@value #MAX_SMOOTH_STEPS} steps to compute, so a
-   * snapshot of 1,000 instances builds in about a millisecond; shares are exact within that bound.
+   * snapshot of 1,000 instances builds in about a millisecond. Shares are exact while the cycle can
+   * hold the weights (up to about 100 instances of any weights); beyond, they are rounded, each
+   * instance keeping at least one turn, and near 1,000 instances every weight counts alike: use
+   * {@link #weightedRandom()} for many instances of very different weights.
    */
   public static Policy weightedRoundRobin() {
     return new Policy("weighted-round-robin") {

@@ -225,6 +225,17 @@ class DiscoveryInterceptorTest {
   }
 
   @Test
+  void aViewSomeoneElseAskedForIsNeverDroppedEvenWhenEmpty() {
+    io.discovery.client.ServiceView held = discovery.service("orders"); // code of the caller's own reads it
+    OkHttpClient http = http(DiscoveryInterceptor.builder(discovery).build());
+
+    assertThatThrownBy(() -> get(http, "http://orders/list")).isInstanceOf(IOException.class);
+
+    assertThat(discovery.watchedServices()).containsExactly("orders");
+    assertThat(discovery.service("orders")).isSameAs(held);
+  }
+
+  @Test
   void theFirstRequestWaitsForTheRegistryOnlyAsLongAsConfiguredAndSaysSo() {
     io.discovery.client.memory.MemoryRegistry.named(registryName).setReachable(false);
     OkHttpClient http = http(DiscoveryInterceptor.builder(discovery).resolveTimeout(Duration.ZERO).build());

@@ -56,7 +56,12 @@ public final class EtcdBackend implements RegistryBackend {
    * @throws IllegalArgumentException naming what is wrong with the URI or a PEM file
    */
   public static Builder builder(String uri) {
-    return EtcdBackendFactory.parse(java.net.URI.create(uri.trim()));
+    try {
+      return EtcdBackendFactory.parse(new java.net.URI(uri.trim()));
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("invalid etcd URI '" + io.discovery.client.spi.RegistryUris.redacted(uri) + "': "
+          + e.getReason() + " at index " + e.getIndex());
+    }
   }
 
   /** Settings of an {@link EtcdBackend}; every one has a default. */
@@ -231,8 +236,10 @@ public final class EtcdBackend implements RegistryBackend {
     }
     String key = EtcdGateway.base64(key(lease.instance()));
     ObjectNode txn = EtcdGateway.JSON.createObjectNode();
-    txn.putArray("compare").addObject().put("key", key).put("target", "VALUE").put("result", "EQUAL")
+    var compare = txn.putArray("compare");
+    compare.addObject().put("key", key).put("target", "VALUE").put("result", "EQUAL")
         .put("value", EtcdGateway.base64(InstanceCodec.toJson(lease.instance())));
+    compare.addObject().put("key", key).put("target", "LEASE").put("result", "EQUAL").put("lease", "0"); // detached only
     txn.putArray("success").addObject().putObject("request_delete_range").put("key", key);
     EtcdGateway.Reply deleted = gateway.post("/v3/kv/txn", txn);
     if (!deleted.ok()) {

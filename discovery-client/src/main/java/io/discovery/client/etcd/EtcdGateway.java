@@ -142,7 +142,9 @@ final class EtcdGateway {
   /** Whether etcd refused the token: HTTP 401, or an error naming an invalid or expired token. */
   static boolean tokenRefused(Reply reply) {
     String error = reply.body().path("error").asText("");
-    return reply.status() == 401 || error.contains("invalid auth token") || error.contains("auth token is expired");
+    // "auth store is old": a user or role changed since the token was issued (etcd's own client gets a new one).
+    return reply.status() == 401 || error.contains("invalid auth token") || error.contains("auth token is expired")
+        || error.contains("revision of auth store is old") || error.contains("user name is empty");
   }
 
   /**
@@ -173,9 +175,13 @@ final class EtcdGateway {
       return "";
     }
     String issued = reply.body().path("token").asText("");
+    if (error.contains("authentication failed")) {
+      throw new RegistryAccessDeniedException("etcd refused to authenticate user '" + credentials.user() + "': " + error
+          + "; check the user and password in the registry URI");
+    }
     if (!reply.ok() || issued.isEmpty()) {
-      throw new RegistryAccessDeniedException("etcd refused to authenticate user '" + credentials.user() + "': "
-          + (error.isEmpty() ? "HTTP " + reply.status() : error) + "; check the user and password in the registry URI");
+      throw new RegistryUnavailableException("etcd could not authenticate user '" + credentials.user() + "': "
+          + (error.isEmpty() ? "HTTP " + reply.status() : error));
     }
     return issued;
   }

@@ -141,6 +141,9 @@ final class EtcdWatch {
         return false;
       }
       if (result.path("canceled").asBoolean(false)) {
+        if (result.path("cancel_reason").asText("").contains("auth")) {
+          backend.gateway().tokenRefused();
+        }
         throw new RegistryUnavailableException("etcd canceled the watch of '" + keyPrefix + "': "
             + result.path("cancel_reason").asText("no reason given"));
       }

@@ -51,7 +51,7 @@ public final class RegistryUris {
 
   /** {@link #redacted(URI)} for a URI that may not parse. */
   public static String redacted(String uri) {
-    return uri.replaceAll("(//[^/:@]*:)[^/@]*@", "$1(hidden)@").replaceAll("(?i)(token=)[^&]*", "$1(hidden)");
+    return uri.replaceAll("(//[^/:@]*:)[^/]*@", "$1(hidden)@").replaceAll("(?i)(token=)[^&]*", "$1(hidden)");
   }
 
   /** The URI's path without trailing slashes, or {@code fallback} when it has none. */
