@@ -160,13 +160,16 @@ public final class DiscoveryClient implements AutoCloseable {
   private WatchedServiceView view(String service, Duration maxWait) {
     String name = ServiceInstance.checkServiceName(service);
     Objects.requireNonNull(maxWait, "maxWait");
+    // The file is read before taking the lock, so that disk I/O never holds up other calls.
+    Snapshot restored = settings.snapshots() == null || views.containsKey(name) ? null
+        : settings.snapshots().load(name).orElse(null);
     WatchedServiceView view;
     boolean created;
     synchronized (closeLock) {
       checkOpen();
       WatchedServiceView existing = views.get(name);
       created = existing == null;
-      view = created ? new WatchedServiceView(name, settings, registryDown) : existing;
+      view = created ? new WatchedServiceView(name, settings, registryDown, restored) : existing;
       if (created) {
         views.put(name, view);
       }

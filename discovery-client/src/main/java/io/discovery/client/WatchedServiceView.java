@@ -49,19 +49,16 @@ final class WatchedServiceView implements ServiceView {
   /** Guarded by this: the last watch failed and no answer came since. */
   private boolean watchFailed;
 
-  WatchedServiceView(String service, ClientSettings settings, AtomicBoolean registryDown) {
+  /** @param restored the view's snapshot read from disk, or null */
+  WatchedServiceView(String service, ClientSettings settings, AtomicBoolean registryDown, Snapshot restored) {
     this.service = service;
     this.settings = settings;
     this.registryDown = registryDown;
-    Snapshot restored = settings.snapshots() == null ? null : settings.snapshots().load(service).orElse(null);
     // With instances from disk to serve, a first call waits for the registry only briefly.
     Duration wait = registryDown.get() ? Duration.ZERO
         : restored != null ? min(settings.initialLoadTimeout(), RESTORED_WAIT) : settings.initialLoadTimeout();
     this.loadDeadlineNanos = settings.scheduler().nanoTime() + wait.toNanos();
     this.snapshot = restored != null ? restored : Snapshot.notLoaded(service, settings.scheduler().clock().instant());
-    if (restored != null) {
-      settings.events().emit(new DiscoveryEvent.ViewRestored(restored));
-    }
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -87,8 +84,12 @@ final class WatchedServiceView implements ServiceView {
     return () -> listeners.remove(listener);
   }
 
-  /** Starts the first watch. */
+  /** Reports a restored snapshot and starts the first watch; called once, without the client's lock. */
   void start() {
+    Snapshot first = snapshot;
+    if (first.restored()) {
+      settings.events().emit(new DiscoveryEvent.ViewRestored(first));
+    }
     startWatch();
   }
 
@@ -220,10 +221,7 @@ final class WatchedServiceView implements ServiceView {
       release.cancel();
       release = null;
     }
-    publish(answer);
-    if (settings.snapshots() != null) {
-      settings.snapshots().save(answer);
-    }
+    show(answer);
     if (firstLoad) {
       settings.events().emit(new DiscoveryEvent.ViewLoaded(answer));
     } else if (wasHeld) {
@@ -270,12 +268,17 @@ final class WatchedServiceView implements ServiceView {
       Snapshot answer = watchFailed ? latest.asStale() : latest;
       latest = null;
       release = null;
-      publish(answer);
-      if (settings.snapshots() != null && !answer.stale()) {
-        settings.snapshots().save(answer);
-      }
+      show(answer);
       settings.events().emit(new DiscoveryEvent.ViewReleased(answer, true));
       reportChange(shown, answer);
+    }
+  }
+
+  /** Publishes a registry answer and, when it is current, saves it to disk; caller holds this. */
+  private void show(Snapshot answer) {
+    publish(answer);
+    if (settings.snapshots() != null && !answer.stale()) {
+      settings.snapshots().save(answer);
     }
   }
 
