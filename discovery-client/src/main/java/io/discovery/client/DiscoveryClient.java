@@ -460,12 +460,7 @@ public final class DiscoveryClient implements AutoCloseable {
       if (text.equals("memory:") || text.equals("memory")) {
         text = "memory://default";
       }
-      URI uri;
-      try {
-        uri = new URI(text);
-      } catch (java.net.URISyntaxException e) {
-        throw new IllegalArgumentException("invalid registry URI '" + redact(registryUri) + "': " + e.getReason());
-      }
+      URI uri = io.discovery.client.spi.RegistryUris.parse(text, "registry");
       Map<String, RegistryBackendFactory> factories = new TreeMap<>();
       for (RegistryBackendFactory factory : ServiceLoader.load(RegistryBackendFactory.class, DiscoveryClient.class.getClassLoader())) {
         factories.putIfAbsent(factory.scheme(), factory);

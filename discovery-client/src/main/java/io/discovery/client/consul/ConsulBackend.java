@@ -106,12 +106,7 @@ public final class ConsulBackend implements RegistryBackend {
 
   /** A builder for {@code consul://host:port} or {@code consul+https://host:port}; see {@link ConsulBackendFactory}. */
   public static Builder builder(String uri) {
-    try {
-      return new Builder(ConsulBackendFactory.parse(new java.net.URI(uri.trim())));
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("invalid Consul URI '" + io.discovery.client.spi.RegistryUris.redacted(uri) + "': "
-          + e.getReason() + " at index " + e.getIndex());
-    }
+    return new Builder(ConsulBackendFactory.parse(io.discovery.client.spi.RegistryUris.parse(uri, "Consul")));
   }
 
   /** The unary and blocking call timeouts, in that order; for tests. */

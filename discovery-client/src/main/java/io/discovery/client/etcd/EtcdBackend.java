@@ -56,12 +56,7 @@ public final class EtcdBackend implements RegistryBackend {
    * @throws IllegalArgumentException naming what is wrong with the URI or a PEM file
    */
   public static Builder builder(String uri) {
-    try {
-      return EtcdBackendFactory.parse(new java.net.URI(uri.trim()));
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("invalid etcd URI '" + io.discovery.client.spi.RegistryUris.redacted(uri) + "': "
-          + e.getReason() + " at index " + e.getIndex());
-    }
+    return EtcdBackendFactory.parse(io.discovery.client.spi.RegistryUris.parse(uri, "etcd"));
   }
 
   /** Settings of an {@link EtcdBackend}; every one has a default. */

@@ -44,6 +44,19 @@ public final class RegistryUris {
     return result;
   }
 
+  /**
+   * Parses {@code text} as a URI; throws {@link IllegalArgumentException} naming the {@code registry}
+   * and the reason, with the text {@link #redacted} (the JDK's own message quotes it whole).
+   */
+  public static URI parse(String text, String registry) {
+    try {
+      return new URI(text.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("invalid " + registry + " URI '" + redacted(text) + "': " + e.getReason()
+          + " at index " + e.getIndex());
+    }
+  }
+
   /** The URI as text with a password in its user-info and any {@code token=} value hidden, for messages. */
   public static String redacted(URI uri) {
     return redacted(uri.toString());
