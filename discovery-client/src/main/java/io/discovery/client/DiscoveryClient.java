@@ -308,6 +308,7 @@ public final class DiscoveryClient implements AutoCloseable {
     private Duration snapshotMaxAge = Duration.ofHours(24);
     private double protectShare = 0.5;
     private Duration protectHold;
+    private int maxInstanceBytes = BackendContext.DEFAULT_MAX_INSTANCE_BYTES;
     private final List<DiscoveryListener> listeners = new ArrayList<>(List.of(DiscoveryListener.logging()));
 
     private Builder() {
@@ -399,6 +400,18 @@ public final class DiscoveryClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The largest instance, as the registry stores it (key and value), that views take and that
+     * {@code register} accepts (default 64 KiB); larger entries in the registry are logged once and
+     * skipped, like malformed ones. For backends made from a URI (etcd, ZooKeeper); Consul bounds
+     * metadata itself.
+     */
+    public Builder maxInstanceBytes(int bytes) {
+      new BackendContext(null, ttl, bytes);
+      this.maxInstanceBytes = bytes;
+      return this;
+    }
+
     /** Leaves out the default listener that logs every event through SLF4J. */
     public Builder withoutLogging() {
       listeners.remove(DiscoveryListener.logging());
@@ -424,7 +437,7 @@ public final class DiscoveryClient implements AutoCloseable {
       RegistryBackend be;
       try {
         be = backend != null ? backend
-            : backendFor(registry != null ? registry : System.getenv(REGISTRY_ENV), new BackendContext(sched, ttl));
+            : backendFor(registry != null ? registry : System.getenv(REGISTRY_ENV), new BackendContext(sched, ttl, maxInstanceBytes));
       } catch (RuntimeException e) {
         if (ownsScheduler) {
           sched.close();

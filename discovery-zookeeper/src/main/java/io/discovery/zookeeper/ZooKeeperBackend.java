@@ -1,7 +1,9 @@
 package io.discovery.zookeeper;
 
+import io.discovery.client.RegistrationRejectedException;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
+import io.discovery.client.spi.Credentials;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
 import io.discovery.client.spi.MalformedEntries;
@@ -9,18 +11,20 @@ import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +33,15 @@ import org.slf4j.LoggerFactory;
  * ZooKeeper backend in Curator's service-discovery layout: an instance is the EPHEMERAL node
  * {@code <basePath>/<service>/<id>} holding Curator's instance JSON ({@link CuratorInstanceCodec});
  * parents are CONTAINER nodes. The heartbeat is the ZooKeeper session, whose timeout is the client's
- * TTL; a renewal checks that the node still exists and belongs to the current session, so after a
- * session expiry (a new session) or a deleted node the client registers again. Views use a
- * persistent recursive watch on the service's node and read the children again after each change.
+ * TTL. When a session expires, a new one is opened and every registered node is created again as
+ * soon as it connects; a renewal checks that the node exists and belongs to the current session.
+ * Views use a persistent recursive watch on the service's node ({@link ZooKeeperWatch}).
+ *
+ * <p>With credentials, the session authenticates with ZooKeeper's digest scheme and creates its
+ * nodes readable and writable by that user only (Curator's and Spring Cloud Zookeeper's
+ * {@code authorization("digest", "user:password")} reads them).
+ *
+ * <p>No thread of its own: the ZooKeeper client's two threads deliver every event and answer.
  */
 final class ZooKeeperBackend implements RegistryBackend {
   private static final Logger log = LoggerFactory.getLogger(ZooKeeperBackend.class);
@@ -40,58 +50,125 @@ final class ZooKeeperBackend implements RegistryBackend {
   private final String basePath;
   private final int sessionTimeoutMillis;
   private final Clock clock;
-  private final ExecutorService reads;
+  private final Credentials credentials;
+  private final List<ACL> acl;
   private final Set<ZooKeeperWatch> watches = ConcurrentHashMap.newKeySet();
-  private final MalformedEntries malformed = new MalformedEntries("ZooKeeper");
+  /** The nodes this backend registered and has not deregistered, by path: created again in a new session. */
+  private final Map<String, byte[]> registered = new ConcurrentHashMap<>();
+  private final MalformedEntries malformed;
   private final Object clientLock = new Object();
   /** Guarded by {@link #clientLock}; replaced when its session expires. */
   private ZooKeeper zooKeeper;
+  /** Guarded by {@link #clientLock}: the number of the current client; events of older ones are ignored. */
+  private int clientNumber;
+  /** Guarded by {@link #clientLock}: the session the current client last connected with, 0 before. */
+  private long connectedSession;
+  private volatile boolean outage;
   private volatile boolean closed;
 
-  ZooKeeperBackend(String connectString, String basePath, Duration sessionTimeout, Clock clock) {
+  ZooKeeperBackend(String connectString, String basePath, Duration sessionTimeout, Clock clock, Credentials credentials,
+                   int maxInstanceBytes) {
     this.connectString = connectString;
     this.basePath = basePath;
     this.sessionTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, sessionTimeout.toMillis());
     this.clock = clock;
-    this.reads = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "discovery-zookeeper-watch");
-      t.setDaemon(true);
-      return t;
-    });
+    this.credentials = credentials;
+    this.acl = credentials == null ? ZooDefs.Ids.OPEN_ACL_UNSAFE : ZooDefs.Ids.CREATOR_ALL_ACL;
+    this.malformed = new MalformedEntries("ZooKeeper", maxInstanceBytes);
     synchronized (clientLock) {
       zooKeeper = connect();
     }
   }
 
-  /** Starts connecting; returns at once (the ZooKeeper client connects in the background). */
+  /** Starts connecting a new client; returns at once (it connects in the background). Caller holds the lock. */
   private ZooKeeper connect() {
+    int number = ++clientNumber;
+    connectedSession = 0;
+    ZooKeeper zk;
     try {
-      return new ZooKeeper(connectString, sessionTimeoutMillis, this::sessionEvent);
+      zk = new ZooKeeper(connectString, sessionTimeoutMillis, event -> sessionEvent(number, event));
     } catch (IOException e) {
       throw new IllegalArgumentException("invalid ZooKeeper connect string '" + connectString + "': " + e.getMessage(), e);
     }
+    if (credentials != null) {
+      zk.addAuthInfo("digest", (credentials.user() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8));
+    }
+    return zk;
   }
 
-  private void sessionEvent(WatchedEvent event) {
+  private void sessionEvent(int number, WatchedEvent event) {
     if (event.getType() != Watcher.Event.EventType.None || closed) {
       return;
     }
     switch (event.getState()) {
-      case SyncConnected -> log.debug("ZooKeeper session 0x{} connected", Long.toHexString(client().getSessionId()));
-      case Disconnected -> failWatches(new RegistryUnavailableException("disconnected from ZooKeeper at " + connectString));
-      case Expired -> {
-        synchronized (clientLock) {
-          if (!closed) {
-            log.warn("ZooKeeper session expired; opening a new one (ephemeral nodes are registered again)");
-            closeQuietly(zooKeeper);
-            zooKeeper = connect();
-          }
+      case SyncConnected -> connected(number);
+      case Disconnected -> {
+        if (!outage) {
+          outage = true;
+          log.warn("lost the connection to ZooKeeper at {}; views are served stale and the client reconnects", connectString);
         }
-        failWatches(new RegistryUnavailableException("ZooKeeper session expired"));
+        failWatches(new RegistryUnavailableException("disconnected from ZooKeeper at " + connectString));
       }
+      case Expired -> expired(number);
+      case AuthFailed -> log.warn("ZooKeeper at {} refused the credentials of {}", connectString, who());
       default -> {
       }
     }
+  }
+
+  private void connected(int number) {
+    ZooKeeper zk;
+    boolean newSession;
+    synchronized (clientLock) {
+      if (closed || number != clientNumber) {
+        return;
+      }
+      zk = zooKeeper;
+      newSession = connectedSession != zk.getSessionId();
+      connectedSession = zk.getSessionId();
+    }
+    if (outage) {
+      outage = false;
+      log.info("connected to ZooKeeper at {} again", connectString);
+    }
+    if (newSession && number > 1) {
+      createAgain(zk);
+    }
+  }
+
+  private void expired(int number) {
+    synchronized (clientLock) {
+      if (closed || number != clientNumber) {
+        return; // an event of a client already replaced
+      }
+      log.warn("ZooKeeper session 0x{} expired; opening a new one, in which {} registered node(s) are created again",
+          Long.toHexString(zooKeeper.getSessionId()), registered.size());
+      closeQuietly(zooKeeper);
+      zooKeeper = connect();
+    }
+    failWatches(new RegistryUnavailableException("ZooKeeper session expired"));
+  }
+
+  /**
+   * Creates every registered node in the new session of {@code zk}, in the background: a session
+   * runs its requests in order, so each parent exists before its node. A node that exists already
+   * (another session's) is left to the next renewal, which replaces it.
+   */
+  private void createAgain(ZooKeeper zk) {
+    registered.forEach((path, data) -> {
+      String service = path.substring(0, path.lastIndexOf('/'));
+      for (String parent : parents(service)) {
+        zk.create(parent, new byte[0], acl, CreateMode.CONTAINER, (rc, p, ctx, name) -> { }, null);
+      }
+      zk.create(path, data, acl, CreateMode.EPHEMERAL, (rc, p, ctx, name) -> {
+        KeeperException.Code code = KeeperException.Code.get(rc);
+        if (code == KeeperException.Code.OK && registered.get(path) != data) {
+          zk.delete(path, -1, (rc2, p2, ctx2) -> { }, null); // deregistered meanwhile
+        } else if (code != KeeperException.Code.OK) {
+          log.debug("could not create {} again ({}); the next renewal registers it", path, code);
+        }
+      }, null);
+    });
   }
 
   private void failWatches(RuntimeException error) {
@@ -115,17 +192,32 @@ final class ZooKeeperBackend implements RegistryBackend {
     return servicePath(instance.service()) + "/" + instance.id();
   }
 
+  /** {@code /a}, {@code /a/b}, ... up to and with {@code path}. */
+  private static List<String> parents(String path) {
+    List<String> result = new java.util.ArrayList<>();
+    for (int slash = path.indexOf('/', 1); slash != -1; slash = path.indexOf('/', slash + 1)) {
+      result.add(path.substring(0, slash));
+    }
+    result.add(path);
+    return result;
+  }
+
   /** Room for the create request's path, ACL and framing next to the node's data. */
   private static final int REQUEST_OVERHEAD = 1024;
 
   /**
-   * Refuses an instance whose node would exceed {@code jute.maxbuffer} (1 MB by default, as the
-   * client reads it): the server drops the connection on such a request, so every retry would fail.
+   * Refuses an instance larger than the views' limit, or whose node would exceed
+   * {@code jute.maxbuffer} (1 MB by default, as the client reads it): the server drops the
+   * connection on such a request, so every retry would fail.
    */
   @Override
   public void validate(ServiceInstance instance) {
     int limit = Integer.getInteger("jute.maxbuffer", 0xfffff);
     int size = CuratorInstanceCodec.write(instance, 0).length + path(instance).length();
+    IllegalArgumentException tooLarge = malformed.refusal(instance.service(), instance.id(), size);
+    if (tooLarge != null) {
+      throw tooLarge;
+    }
     if (size + REQUEST_OVERHEAD > limit) {
       throw new IllegalArgumentException("instance '" + instance.id() + "' of '" + instance.service() + "' takes " + size
           + " bytes as a ZooKeeper node; ZooKeeper accepts requests of at most " + limit
@@ -141,8 +233,10 @@ final class ZooKeeperBackend implements RegistryBackend {
     try {
       for (int attempt = 0; ; attempt++) {
         try {
-          createParents(zk, servicePath(instance.service()));
-          zk.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+          for (String parent : parents(servicePath(instance.service()))) {
+            createParent(zk, parent);
+          }
+          zk.create(path, data, acl, CreateMode.EPHEMERAL);
           break;
         } catch (KeeperException.NodeExistsException e) {
           // As Curator does: replace it, so that watchers see the new registration.
@@ -154,26 +248,25 @@ final class ZooKeeperBackend implements RegistryBackend {
           }
         }
       }
+    } catch (KeeperException.NoAuthException e) {
+      throw new RegistrationRejectedException("ZooKeeper refused to create " + path + " for "
+          + who()
+          + " (" + e.code() + "): give credentials that may create nodes under " + basePath);
     } catch (KeeperException e) {
       throw unavailable("could not create " + path, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryUnavailableException("interrupted while registering " + path);
     }
-    return new Lease(instance, Long.toHexString(zk.getSessionId()));
+    registered.put(path, data);
+    return new Lease(instance, path);
   }
 
-  private static void createParents(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
-    for (int slash = path.indexOf('/', 1); ; slash = path.indexOf('/', slash + 1)) {
-      String parent = slash == -1 ? path : path.substring(0, slash);
-      try {
-        zk.create(parent, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
-      } catch (KeeperException.NodeExistsException exists) {
-        // already there
-      }
-      if (slash == -1) {
-        return;
-      }
+  private void createParent(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
+    try {
+      zk.create(path, new byte[0], acl, CreateMode.CONTAINER);
+    } catch (KeeperException.NodeExistsException exists) {
+      // already there
     }
   }
 
@@ -188,10 +281,6 @@ final class ZooKeeperBackend implements RegistryBackend {
   @Override
   public void renew(Lease lease) {
     ZooKeeper zk = client();
-    long session = zk.getSessionId();
-    if (!lease.id().equals(Long.toHexString(session))) {
-      throw new LeaseLostException("ZooKeeper session 0x" + lease.id() + " ended");
-    }
     String path = path(lease.instance());
     Stat stat;
     try {
@@ -205,7 +294,7 @@ final class ZooKeeperBackend implements RegistryBackend {
     if (stat == null) {
       throw new LeaseLostException("node " + path + " was deleted");
     }
-    if (stat.getEphemeralOwner() != session) {
+    if (stat.getEphemeralOwner() != zk.getSessionId()) {
       throw new LeaseLostException("node " + path + " belongs to another session");
     }
   }
@@ -214,6 +303,7 @@ final class ZooKeeperBackend implements RegistryBackend {
   public void deregister(Lease lease) {
     ZooKeeper zk = client();
     String path = path(lease.instance());
+    registered.remove(path);
     try {
       Stat stat = zk.exists(path, false);
       if (stat != null && stat.getEphemeralOwner() == zk.getSessionId()) {
@@ -233,7 +323,7 @@ final class ZooKeeperBackend implements RegistryBackend {
   public WatchHandle watch(String service, WatchListener listener) {
     ZooKeeperWatch watch = new ZooKeeperWatch(this, service, listener);
     watches.add(watch);
-    reads.execute(watch::start);
+    watch.start();
     return watch::close;
   }
 
@@ -241,21 +331,29 @@ final class ZooKeeperBackend implements RegistryBackend {
     watches.remove(watch);
   }
 
-  /** Runs a re-read of a watched service on the backend's read thread. */
-  void execute(Runnable read) {
-    if (!closed) {
-      reads.execute(read);
-    }
-  }
-
-  /** Decodes an instance node, or returns null after logging it once when it is malformed. */
+  /** Decodes an instance node, or returns null after logging it once when it is malformed or too large. */
   ServiceInstance decode(String service, String id, byte[] data, long modifiedZxid) {
+    String path = servicePath(service) + "/" + id;
+    String version = Long.toHexString(modifiedZxid);
+    if (malformed.tooLarge(path, version, (long) data.length + path.length())) {
+      return null;
+    }
     try {
       return CuratorInstanceCodec.read(service, id, data);
     } catch (IllegalArgumentException e) {
-      malformed.skipped(servicePath(service) + "/" + id, Long.toHexString(modifiedZxid), e.getMessage());
+      malformed.skipped(path, version, e.getMessage());
       return null;
     }
+  }
+
+  /** Logs once that a node could not be read ({@code NoAuth}: created by another user) and skips it. */
+  void unreadable(String path, KeeperException.Code code) {
+    malformed.skipped(path, "-", "not readable by "
+        + who() + " (" + code + ")");
+  }
+
+  private String who() {
+    return credentials == null ? "a client without credentials" : "user '" + credentials.user() + "'";
   }
 
   static RegistryUnavailableException unavailable(String what, KeeperException e) {
@@ -266,6 +364,13 @@ final class ZooKeeperBackend implements RegistryBackend {
   SessionCredentials session() {
     ZooKeeper zk = client();
     return new SessionCredentials(zk.getSessionId(), zk.getSessionPasswd());
+  }
+
+  /** How many ZooKeeper clients this backend opened; for tests. */
+  int clientsOpened() {
+    synchronized (clientLock) {
+      return clientNumber;
+    }
   }
 
   record SessionCredentials(long id, byte[] password) {
@@ -282,7 +387,6 @@ final class ZooKeeperBackend implements RegistryBackend {
       toClose = zooKeeper;
     }
     watches.forEach(ZooKeeperWatch::close);
-    reads.shutdownNow();
     closeQuietly(toClose);
   }
 

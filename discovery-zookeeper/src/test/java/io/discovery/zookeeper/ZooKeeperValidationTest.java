@@ -11,9 +11,22 @@ import org.junit.jupiter.api.Test;
 class ZooKeeperValidationTest {
 
   @Test
-  void aNodeLargerThanJuteMaxBufferIsRefusedNamingSizeAndLimit() {
+  void aNodeOverTheViewsLimitIsRefusedNamingSizeAndLimit() {
     try (DiscoveryClient client = DiscoveryClient.builder().registry("zookeeper://127.0.0.1:1/services")
         .withoutShutdownHook().build()) {
+      ServiceInstance large = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("blob", "x".repeat(70_000)).build();
+
+      assertThatThrownBy(() -> client.register(large))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("in ZooKeeper").hasMessageContaining("views skip instances over 65536 bytes");
+      assertThat(client.registrations()).isEmpty();
+    }
+  }
+
+  @Test
+  void aNodeLargerThanJuteMaxBufferIsRefusedNamingSizeAndLimit() {
+    try (DiscoveryClient client = DiscoveryClient.builder().registry("zookeeper://127.0.0.1:1/services")
+        .maxInstanceBytes(4 << 20).withoutShutdownHook().build()) {
       ServiceInstance huge = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("blob", "x".repeat(2 << 20)).build();
 
       assertThatThrownBy(() -> client.register(huge))

@@ -34,12 +34,13 @@ public final class EtcdBackend implements RegistryBackend {
   private final String prefix;
   private final ExecutorService watchThreads;
   private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
-  private final MalformedEntries malformed = new MalformedEntries("etcd");
+  private final MalformedEntries malformed;
   private volatile boolean closed;
 
-  EtcdBackend(EtcdGateway gateway, String prefix) {
+  EtcdBackend(EtcdGateway gateway, String prefix, int maxInstanceBytes) {
     this.gateway = gateway;
     this.prefix = prefix;
+    this.malformed = new MalformedEntries("etcd", maxInstanceBytes);
     AtomicInteger n = new AtomicInteger();
     this.watchThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "discovery-etcd-watch-" + n.incrementAndGet());
@@ -63,11 +64,12 @@ public final class EtcdBackend implements RegistryBackend {
   public static final class Builder {
     private final java.util.List<okhttp3.HttpUrl> endpoints;
     private final String prefix;
-    private EtcdCredentials credentials;
+    private io.discovery.client.spi.Credentials credentials;
     private io.discovery.client.internal.PemTls tls;
     private java.time.Duration connectTimeout = java.time.Duration.ofSeconds(2);
     private java.time.Duration callTimeout = java.time.Duration.ofSeconds(5);
     private java.time.Duration watchSilence = java.time.Duration.ofSeconds(20);
+    private int maxInstanceBytes = io.discovery.client.spi.BackendContext.DEFAULT_MAX_INSTANCE_BYTES;
 
     Builder(java.util.List<okhttp3.HttpUrl> endpoints, String prefix) {
       this.endpoints = endpoints;
@@ -76,7 +78,7 @@ public final class EtcdBackend implements RegistryBackend {
 
     /** Authenticates as {@code user} (etcd's auth API); the password appears in no log or message. */
     public Builder credentials(String user, String password) {
-      this.credentials = new EtcdCredentials(user, password);
+      this.credentials = new io.discovery.client.spi.Credentials(user, password);
       return this;
     }
 
@@ -116,8 +118,18 @@ public final class EtcdBackend implements RegistryBackend {
       return this;
     }
 
+    /** The largest key and value (default 64 KiB) this backend registers or lets into a view; larger ones are skipped. */
+    public Builder maxInstanceBytes(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("invalid maximum instance size " + bytes + ": expected more than 0 bytes");
+      }
+      this.maxInstanceBytes = bytes;
+      return this;
+    }
+
     public EtcdBackend build() {
-      return new EtcdBackend(new EtcdGateway(endpoints, credentials, tls, connectTimeout, callTimeout, watchSilence), prefix);
+      return new EtcdBackend(new EtcdGateway(endpoints, credentials, tls, connectTimeout, callTimeout, watchSilence), prefix,
+          maxInstanceBytes);
     }
   }
 
@@ -139,6 +151,10 @@ public final class EtcdBackend implements RegistryBackend {
   public void validate(ServiceInstance instance) {
     long size = key(instance).getBytes(java.nio.charset.StandardCharsets.UTF_8).length
         + InstanceCodec.toJson(instance).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    IllegalArgumentException tooLarge = malformed.refusal(instance.service(), instance.id(), size);
+    if (tooLarge != null) {
+      throw tooLarge;
+    }
     if (size + REQUEST_OVERHEAD > MAX_REQUEST_BYTES) {
       throw new IllegalArgumentException("instance '" + instance.id() + "' of '" + instance.service() + "' takes " + size
           + " bytes as an etcd key and value; etcd accepts requests of at most " + MAX_REQUEST_BYTES
@@ -277,6 +293,9 @@ public final class EtcdBackend implements RegistryBackend {
    */
   ServiceInstance decode(String service, String key, String value, long modRevision) {
     String id = key.substring(servicePrefix(service).length());
+    if (malformed.tooLarge(key, Long.toString(modRevision), utf8Length(key) + utf8Length(value))) {
+      return null;
+    }
     try {
       if (id.isEmpty() || id.contains("/")) {
         throw new IllegalArgumentException("key is not <prefix>/<service>/<id>");
@@ -291,6 +310,15 @@ public final class EtcdBackend implements RegistryBackend {
       malformed.skipped(key, Long.toString(modRevision), e.getMessage());
       return null;
     }
+  }
+
+  private static long utf8Length(String s) {
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3; // a surrogate pair is 4
+    }
+    return bytes;
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.discovery.client.spi.RegistryBackendFactory;
 import io.discovery.client.spi.RegistryUris;
 import io.discovery.client.internal.PemTls;
 import io.discovery.client.spi.BackendContext;
+import io.discovery.client.spi.Credentials;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public class EtcdBackendFactory implements RegistryBackendFactory {
 
   @Override
   public RegistryBackend create(URI uri, BackendContext context) {
-    return parse(uri).watchSilence(context.ttl().multipliedBy(2)).build();
+    return parse(uri).watchSilence(context.ttl().multipliedBy(2)).maxInstanceBytes(context.maxInstanceBytes()).build();
   }
 
   /** The endpoints, credentials and TLS files a URI names; throws {@link IllegalArgumentException} naming what is wrong. */
@@ -48,9 +49,7 @@ public class EtcdBackendFactory implements RegistryBackendFactory {
       }
       endpoints.add(url);
     }
-    String authority = uri.getRawAuthority(); // with several hosts Java parses no user-info: read it here
-    EtcdCredentials credentials = EtcdCredentials.fromUserInfo(
-        authority != null && authority.contains("@") ? authority.substring(0, authority.lastIndexOf('@')) : null);
+    Credentials credentials = Credentials.fromUri(uri);
     Path ca = null;
     Path cert = null;
     Path key = null;

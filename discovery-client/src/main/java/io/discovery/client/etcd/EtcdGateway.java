@@ -35,7 +35,7 @@ final class EtcdGateway {
   private final OkHttpClient unary;
   private final OkHttpClient streaming;
   private final AtomicInteger current = new AtomicInteger();
-  private final EtcdCredentials credentials;
+  private final io.discovery.client.spi.Credentials credentials;
   /** One member's share of the call timeout, at least 1 s: how long a call waits before moving on. */
   private final long attemptTimeoutMillis;
   /** The auth token from etcd, or null before the first authentication and after etcd refused it. */
@@ -49,7 +49,7 @@ final class EtcdGateway {
    * A gateway that authenticates as {@code credentials} (null: etcd without auth) and connects with
    * {@code tls} (null: the JVM's defaults, for https endpoints).
    */
-  EtcdGateway(List<HttpUrl> endpoints, EtcdCredentials credentials, PemTls tls, Duration connectTimeout, Duration callTimeout,
+  EtcdGateway(List<HttpUrl> endpoints, io.discovery.client.spi.Credentials credentials, PemTls tls, Duration connectTimeout, Duration callTimeout,
               Duration watchSilence) {
     this.credentials = credentials;
     this.endpoints = List.copyOf(endpoints);

@@ -11,14 +11,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
 
 /**
- * One watch of a service's prefix: list it, then stream changes from the list's revision + 1 and
- * deliver the whole list after each batch of events, so no change between the two is missed. If
+ * One watch of a service's prefix: list it and deliver the list, then stream changes from the list's
+ * revision + 1 and deliver each batch of events as changes, so no change between the two is missed. If
  * etcd compacted that revision away meanwhile, list again and watch from there. Ends with one
  * {@link WatchListener#onFailure} when the stream breaks; the view then starts a new watch, which
  * lists again.
@@ -29,7 +30,6 @@ final class EtcdWatch {
   private final String service;
   private final WatchListener listener;
   private final String keyPrefix;
-  private final Map<String, ServiceInstance> byKey = new LinkedHashMap<>();
   private long revision;
   private volatile boolean closed;
   private volatile Call call;
@@ -63,12 +63,17 @@ final class EtcdWatch {
     if (!reply.ok()) {
       throw new RegistryUnavailableException("etcd list of '" + keyPrefix + "' failed: " + reply.error());
     }
-    byKey.clear();
+    List<ServiceInstance> instances = new ArrayList<>();
     for (JsonNode kv : reply.body().path("kvs")) {
-      put(kv);
+      ServiceInstance instance = decode(kv);
+      if (instance != null) {
+        instances.add(instance);
+      }
     }
     revision = EtcdGateway.int64(reply.body().path("header"), "revision");
-    deliver();
+    if (!closed) {
+      listener.onInstances(instances, revision);
+    }
   }
 
   /**
@@ -151,15 +156,14 @@ final class EtcdWatch {
       if (events.isEmpty()) {
         continue;
       }
+      Map<String, ServiceInstance> changed = new LinkedHashMap<>(); // by key; null: gone (or no longer readable)
       for (JsonNode event : events) {
-        if ("DELETE".equals(event.path("type").asText())) {
-          byKey.remove(EtcdGateway.fromBase64(event.path("kv").path("key").asText()));
-        } else {
-          put(event.path("kv"));
-        }
+        JsonNode kv = event.path("kv");
+        changed.put(EtcdGateway.fromBase64(kv.path("key").asText()),
+            "DELETE".equals(event.path("type").asText()) ? null : decode(kv));
       }
       revision = Math.max(revision, EtcdGateway.int64(result.path("header"), "revision"));
-      deliver();
+      deliver(changed);
     }
     if (closed) {
       return true;
@@ -167,20 +171,25 @@ final class EtcdWatch {
     throw new RegistryUnavailableException("etcd closed the watch stream of '" + keyPrefix + "'");
   }
 
-  private void put(JsonNode kv) {
+  private ServiceInstance decode(JsonNode kv) {
     String key = EtcdGateway.fromBase64(kv.path("key").asText());
     String value = EtcdGateway.fromBase64(kv.path("value").asText(""));
-    ServiceInstance instance = backend.decode(service, key, value, EtcdGateway.int64(kv, "mod_revision"));
-    if (instance == null) {
-      byKey.remove(key);
-    } else {
-      byKey.put(key, instance);
-    }
+    return backend.decode(service, key, value, EtcdGateway.int64(kv, "mod_revision"));
   }
 
-  private void deliver() {
+  /** Delivers the last state of each key a batch of events touched. */
+  private void deliver(Map<String, ServiceInstance> changed) {
+    List<ServiceInstance> upserted = new ArrayList<>();
+    List<String> removedIds = new ArrayList<>();
+    changed.forEach((key, instance) -> {
+      if (instance != null) {
+        upserted.add(instance);
+      } else {
+        removedIds.add(key.substring(keyPrefix.length()));
+      }
+    });
     if (!closed) {
-      listener.onInstances(new ArrayList<>(byKey.values()), revision);
+      listener.onChanges(upserted, removedIds, revision);
     }
   }
 

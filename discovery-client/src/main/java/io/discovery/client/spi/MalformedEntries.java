@@ -6,19 +6,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs an entry a backend had to skip (not an instance, wrong fields) once per entry version, so a
- * bad value under the prefix is reported when it appears, not on every read. Bounded: forgets all
- * after 10,000 distinct entries.
+ * Logs an entry a backend had to skip (not an instance, wrong fields, larger than the size limit)
+ * once per entry version, so a bad value under the prefix is reported when it appears, not on every
+ * read. Bounded: forgets all after 10,000 distinct entries.
  */
 public final class MalformedEntries {
   private static final Logger log = LoggerFactory.getLogger(MalformedEntries.class);
   private static final int LIMIT = 10_000;
   private final String registry;
+  private final int maxBytes;
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-  /** @param registry what the entries live in, for the log line (e.g. "etcd") */
-  public MalformedEntries(String registry) {
+  /**
+   * @param registry what the entries live in, for the log line (e.g. "etcd")
+   * @param maxBytes the largest entry a view takes ({@link BackendContext#maxInstanceBytes()})
+   */
+  public MalformedEntries(String registry, int maxBytes) {
     this.registry = registry;
+    this.maxBytes = maxBytes;
+  }
+
+  /** For registries that bound entries themselves (Consul limits metadata to 64 pairs of 512 bytes). */
+  public MalformedEntries(String registry) {
+    this(registry, BackendContext.DEFAULT_MAX_INSTANCE_BYTES);
+  }
+
+  /** The largest entry, in bytes, that is not skipped. */
+  public int maxBytes() {
+    return maxBytes;
+  }
+
+  /** Whether an entry of {@code bytes} is over the limit; reports it as skipped if so. */
+  public boolean tooLarge(String entry, String version, long bytes) {
+    if (bytes <= maxBytes) {
+      return false;
+    }
+    skipped(entry, version, "it takes " + bytes + " bytes, more than the limit of " + maxBytes
+        + " (DiscoveryClient.builder().maxInstanceBytes)");
+    return true;
+  }
+
+  /**
+   * The error for registering an instance of {@code bytes}: views skip it, so it would never be seen.
+   *
+   * @return null when the size is within the limit
+   */
+  public IllegalArgumentException refusal(String service, String id, long bytes) {
+    if (bytes <= maxBytes) {
+      return null;
+    }
+    return new IllegalArgumentException("instance '" + id + "' of '" + service + "' takes " + bytes + " bytes in "
+        + registry + "; views skip instances over " + maxBytes
+        + " bytes (DiscoveryClient.builder().maxInstanceBytes): keep large data out of the metadata");
   }
 
   /** Reports that {@code entry} at {@code version} was skipped because of {@code reason}, unless already reported. */

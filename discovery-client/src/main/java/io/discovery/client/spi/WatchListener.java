@@ -1,6 +1,7 @@
 package io.discovery.client.spi;
 
 import io.discovery.client.ServiceInstance;
+import java.util.Collection;
 import java.util.List;
 
 /** Receives what a {@link RegistryBackend#watch} sees. */
@@ -16,6 +17,14 @@ public interface WatchListener {
   default void onInstances(List<ServiceInstance> instances, long revision, boolean partial) {
     onInstances(instances, revision);
   }
+
+  /**
+   * What changed since the last delivery, for backends that see single changes (a watch event):
+   * {@code upserted} instances are new or replace the instance with the same id, {@code removedIds}
+   * are gone; each id appears once per call, in its state after all the changes. Only after a first {@link #onInstances(List, long)} of the same watch; costs the
+   * listener the change, not the list.
+   */
+  void onChanges(Collection<ServiceInstance> upserted, Collection<String> removedIds, long revision);
 
   /** The watch ended because of {@code error}; no more calls follow. */
   void onFailure(Throwable error);

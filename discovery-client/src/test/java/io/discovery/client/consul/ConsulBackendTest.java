@@ -90,6 +90,10 @@ class ConsulBackendTest extends ConsulFixture {
       }
 
       @Override
+      public void onChanges(java.util.Collection<ServiceInstance> upserted, java.util.Collection<String> removedIds, long revision) {
+      }
+
+      @Override
       public void onFailure(Throwable error) {
       }
     }));

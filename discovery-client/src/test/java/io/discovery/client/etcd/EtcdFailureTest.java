@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.discovery.client.DiscoveryClient;
+import io.discovery.client.DiscoveryEvent;
 import io.discovery.client.Registration;
 import io.discovery.client.RegistrationState;
 import io.discovery.client.ServiceInstance;
@@ -85,15 +86,60 @@ class EtcdFailureTest {
   }
 
   @Test
+  void anInstanceOverTheViewsLimitIsRefusedAtRegisterNamingSizeAndLimit() {
+    ServiceInstance large = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("blob", "x".repeat(70_000)).build();
+    DiscoveryClient client = manualClient();
+    Registration kept = client.register(A);
+
+    assertThatThrownBy(() -> client.register(large))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("takes 70166 bytes").hasMessageContaining("views skip instances over 65536 bytes");
+    assertThat(client.registrations()).containsExactly(kept);
+  }
+
+  @Test
   void anInstanceTooLargeForEtcdIsRefusedAtRegisterNamingSizeAndLimit() {
     ServiceInstance huge = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("blob", "x".repeat(2 << 20)).build();
-    DiscoveryClient client = manualClient();
+    client = DiscoveryClient.builder().registry(etcd.uri()).scheduler(time).maxInstanceBytes(4 << 20)
+        .withoutShutdownHook().build();
     Registration kept = client.register(A);
 
     assertThatThrownBy(() -> client.register(huge))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("takes 2097").hasMessageContaining("at most 1572864 bytes");
     assertThat(client.registrations()).containsExactly(kept);
+  }
+
+  @Test
+  void watchEventsChangeTheViewOneBatchAtATimeAndSkipOversizedValues() {
+    ServiceInstance movedB = ServiceInstance.builder("payments", "10.0.0.9:80").id(B.id()).build();
+    ServiceInstance huge = ServiceInstance.builder("payments", "10.0.0.4:80").metadata("blob", "x".repeat(70_000)).build();
+    etcd.then("/v3/kv/range", 200, ScriptedEtcd.range(7, Map.of(ScriptedEtcd.key(A), ScriptedEtcd.json(A),
+            ScriptedEtcd.key(B), ScriptedEtcd.json(B))))
+        .then("/v3/watch", ScriptedEtcd.stream(ScriptedEtcd.CREATED,
+            ScriptedEtcd.events(8, ScriptedEtcd.put(8, ScriptedEtcd.key(C), ScriptedEtcd.json(C))),
+            ScriptedEtcd.events(9, ScriptedEtcd.delete(9, ScriptedEtcd.key(A))),
+            // in one batch: B moves, C comes back and goes; the last state of each key counts
+            ScriptedEtcd.events(10, ScriptedEtcd.put(10, ScriptedEtcd.key(B), ScriptedEtcd.json(movedB)),
+                ScriptedEtcd.put(10, ScriptedEtcd.key(C), ScriptedEtcd.json(C)), ScriptedEtcd.delete(10, ScriptedEtcd.key(C))),
+            ScriptedEtcd.events(11, ScriptedEtcd.put(11, ScriptedEtcd.key(huge), ScriptedEtcd.json(huge))),
+            ScriptedEtcd.events(12, ScriptedEtcd.put(12, ScriptedEtcd.key(A), "not json"))));
+    List<DiscoveryEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    client = DiscoveryClient.builder().registry(etcd.uri()).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+        .listener(events::add).withoutShutdownHook().build();
+    client.service("payments");
+
+    // the stream ends after the last batch: the view goes stale
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e instanceof DiscoveryEvent.ViewStale));
+
+    List<DiscoveryEvent> beforeStale = events.stream().takeWhile(e -> !(e instanceof DiscoveryEvent.ViewStale)).toList();
+    assertThat(beforeStale).filteredOn(e -> e instanceof DiscoveryEvent.ViewLoaded || e instanceof DiscoveryEvent.ViewChanged)
+        .extracting(e -> e instanceof DiscoveryEvent.ViewLoaded l ? l.snapshot() : ((DiscoveryEvent.ViewChanged) e).snapshot())
+        .extracting(s -> s.instances() + "@" + s.revision())
+        .containsExactly(List.of(A, B) + "@7", List.of(A, B, C) + "@8", List.of(B, C) + "@9", List.of(movedB) + "@10");
+    assertThat(beforeStale).filteredOn(e -> e instanceof DiscoveryEvent.ViewChanged).map(e -> (DiscoveryEvent.ViewChanged) e)
+        .extracting(c -> c.added() + "-" + c.removed())
+        .containsExactly(List.of(C) + "-[]", "[]-" + List.of(A), List.of(movedB) + "-" + List.of(C, B));
   }
 
   @Test

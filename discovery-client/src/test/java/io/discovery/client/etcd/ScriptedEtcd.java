@@ -145,6 +145,20 @@ final class ScriptedEtcd extends Dispatcher implements AutoCloseable {
         + "\",\"mod_revision\":\"" + revision + "\"}}]}}";
   }
 
+  /** One watch message holding {@code events} (from {@link #put} and {@link #delete}) at {@code revision}. */
+  static String events(long revision, String... events) {
+    return "{\"result\":{\"header\":{\"revision\":\"" + revision + "\"},\"events\":[" + String.join(",", events) + "]}}";
+  }
+
+  static String put(long revision, String key, String value) {
+    return "{\"kv\":{\"key\":\"" + EtcdGateway.base64(key) + "\",\"value\":\"" + EtcdGateway.base64(value)
+        + "\",\"mod_revision\":\"" + revision + "\"}}";
+  }
+
+  static String delete(long revision, String key) {
+    return "{\"type\":\"DELETE\",\"kv\":{\"key\":\"" + EtcdGateway.base64(key) + "\",\"mod_revision\":\"" + revision + "\"}}";
+  }
+
   static final String CREATED = "{\"result\":{\"header\":{\"revision\":\"4\"},\"created\":true}}";
 
   @Override
