@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * soon as it connects; a renewal checks that the node exists and belongs to the current session.
  * Views use a persistent recursive watch on the service's node ({@link ZooKeeperWatch}).
  *
- * <p>With credentials, the session authenticates with ZooKeeper's digest scheme and creates its
- * nodes readable and writable by that user only (Curator's and Spring Cloud Zookeeper's
- * {@code authorization("digest", "user:password")} reads them).
+ * <p>With credentials, the session authenticates with ZooKeeper's digest scheme and creates service
+ * and instance nodes readable and writable by that user only (Curator's and Spring Cloud
+ * Zookeeper's {@code authorization("digest", "user:password")} reads them); base path nodes it
+ * creates let anyone read and create below, so that other users' services can live there too.
  *
  * <p>No thread of its own: the ZooKeeper client's two threads deliver every event and answer.
  */
@@ -51,7 +52,10 @@ final class ZooKeeperBackend implements RegistryBackend {
   private final int sessionTimeoutMillis;
   private final Clock clock;
   private final Credentials credentials;
+  /** For the service nodes and instances. */
   private final List<ACL> acl;
+  /** For the base path's nodes, which other users' services share: anyone may read them and create below. */
+  private final List<ACL> baseAcl;
   private final Set<ZooKeeperWatch> watches = ConcurrentHashMap.newKeySet();
   /** The nodes this backend registered and has not deregistered, by path: created again in a new session. */
   private final Map<String, byte[]> registered = new ConcurrentHashMap<>();
@@ -74,6 +78,9 @@ final class ZooKeeperBackend implements RegistryBackend {
     this.clock = clock;
     this.credentials = credentials;
     this.acl = credentials == null ? ZooDefs.Ids.OPEN_ACL_UNSAFE : ZooDefs.Ids.CREATOR_ALL_ACL;
+    // A mutable list: ZooKeeper checks acl.contains(null), which an immutable list refuses with an exception.
+    this.baseAcl = credentials == null ? ZooDefs.Ids.OPEN_ACL_UNSAFE : new java.util.ArrayList<>(List.of(
+        new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.CREATE, ZooDefs.Ids.ANYONE_ID_UNSAFE), ZooDefs.Ids.CREATOR_ALL_ACL.get(0)));
     this.malformed = new MalformedEntries("ZooKeeper", maxInstanceBytes);
     synchronized (clientLock) {
       zooKeeper = connect();
@@ -158,7 +165,8 @@ final class ZooKeeperBackend implements RegistryBackend {
     registered.forEach((path, data) -> {
       String service = path.substring(0, path.lastIndexOf('/'));
       for (String parent : parents(service)) {
-        zk.create(parent, new byte[0], acl, CreateMode.CONTAINER, (rc, p, ctx, name) -> { }, null);
+        zk.create(parent, new byte[0], parent.equals(service) ? acl : baseAcl, CreateMode.CONTAINER, (rc, p, ctx, name) -> { },
+            null);
       }
       zk.create(path, data, acl, CreateMode.EPHEMERAL, (rc, p, ctx, name) -> {
         KeeperException.Code code = KeeperException.Code.get(rc);
@@ -233,8 +241,9 @@ final class ZooKeeperBackend implements RegistryBackend {
     try {
       for (int attempt = 0; ; attempt++) {
         try {
-          for (String parent : parents(servicePath(instance.service()))) {
-            createParent(zk, parent);
+          String service = servicePath(instance.service());
+          for (String parent : parents(service)) {
+            createParent(zk, parent, parent.equals(service) ? acl : baseAcl);
           }
           zk.create(path, data, acl, CreateMode.EPHEMERAL);
           break;
@@ -262,7 +271,7 @@ final class ZooKeeperBackend implements RegistryBackend {
     return new Lease(instance, path);
   }
 
-  private void createParent(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
+  private static void createParent(ZooKeeper zk, String path, List<ACL> acl) throws KeeperException, InterruptedException {
     try {
       zk.create(path, new byte[0], acl, CreateMode.CONTAINER);
     } catch (KeeperException.NodeExistsException exists) {

@@ -1,6 +1,7 @@
 package io.discovery.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.discovery.client.DiscoveryClient;
@@ -30,6 +31,7 @@ import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -236,7 +238,49 @@ class ZooKeeperBackendIT {
     long firstOwner = raw.exists(path, false).getEphemeralOwner();
     ServiceView view = client(TTL).service(service);
 
-    // The classic way to expire a session: open it from a second client, then close that one.
+    expire(backend);
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> {
+      Stat stat = raw.exists(path, false);
+      return stat != null && stat.getEphemeralOwner() != firstOwner;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> registration.state() == RegistrationState.REGISTERED
+        && view.instances().equals(List.of(registration.instance())));
+  }
+
+  @Test
+  void afterASessionExpiryTheNodeIsCreatedAgainAtOnceNotAtTheNextHeartbeat() throws Exception {
+    ZooKeeperBackend backend = (ZooKeeperBackend) new ZooKeeperBackendFactory()
+        .create(URI.create(uri()), new BackendContext(null, TTL));
+    ManualScheduler frozen = new ManualScheduler();
+    DiscoveryClient client = DiscoveryClient.builder().backend(backend).ttl(TTL).scheduler(frozen)
+        .withoutShutdownHook().build();
+    toClose.add(client);
+    Registration registration = client.register(service, "10.0.0.1:80");
+    frozen.runDue(); // the first attempt; no renewal runs after this: time stands still
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+    ServiceView ownView = client.service(service); // a view on the same backend, as a service calling itself has
+    String path = "/services/" + service + "/" + registration.instance().id();
+    ZooKeeper raw = rawClient();
+    long firstOwner = raw.exists(path, false).getEphemeralOwner();
+
+    expire(backend);
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> {
+      Stat stat = raw.exists(path, false);
+      return stat != null && stat.getEphemeralOwner() != firstOwner;
+    });
+    assertThat(frozen.nanos()).as("no scheduled task ran").isZero();
+    await().atMost(Duration.ofSeconds(5)).until(() -> { // the view's new watch waits for its backoff
+      frozen.advance(Duration.ofMillis(100));
+      return !ownView.snapshot().stale();
+    });
+    assertThat(ownView.instances()).containsExactly(registration.instance());
+    assertThat(backend.clientsOpened()).as("one new client per expiry").isEqualTo(2);
+  }
+
+  /** Expires the backend's session the classic way: open it from a second client, then close that one. */
+  private void expire(ZooKeeperBackend backend) throws Exception {
     ZooKeeperBackend.SessionCredentials session = backend.session();
     CountDownLatch connected = new CountDownLatch(1);
     ZooKeeper impostor = new ZooKeeper(server.connectString(), 10_000, e -> {
@@ -246,13 +290,56 @@ class ZooKeeperBackendIT {
     }, session.id(), session.password());
     assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
     impostor.close();
+  }
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> {
-      Stat stat = raw.exists(path, false);
-      return stat != null && stat.getEphemeralOwner() != firstOwner;
-    });
-    await().atMost(Duration.ofSeconds(5)).until(() -> registration.state() == RegistrationState.REGISTERED
-        && view.instances().equals(List.of(registration.instance())));
+  @Test
+  void aNodeOverTheSizeLimitIsSkippedByViews() throws Exception {
+    Registration registration = client(TTL).register(service, "10.0.0.1:80");
+    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    ServiceView view = client(TTL).service(service);
+    String large = "{\"name\":\"" + service + "\",\"id\":\"large\",\"address\":\"10.0.0.2\",\"port\":80,\"payload\":"
+        + "{\"metadata\":{\"blob\":\"" + "x".repeat(100_000) + "\"}}}";
+    rawClient().create("/services/" + service + "/large", large.getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+        CreateMode.EPHEMERAL);
+    Registration after = client(TTL).register(service, "10.0.0.3:80");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().size() == 2);
+    assertThat(view.instances()).containsExactly(registration.instance(), after.instance());
+    DiscoveryClient largerLimit = DiscoveryClient.builder().registry(uri()).maxInstanceBytes(200_000).withoutShutdownHook().build();
+    toClose.add(largerLimit);
+    ServiceView larger = largerLimit.service(service);
+    assertThat(larger.instances()).as("a larger limit lets it in").hasSize(3);
+  }
+
+  @Test
+  void withCredentialsOurNodesAreForThatUserOnlyAndCuratorWithTheSameCredentialsReadsThem() throws Exception {
+    String secured = server.uri().replace("zookeeper://", "zookeeper://app:S3cret@") + "/secured";
+    DiscoveryClient app = DiscoveryClient.builder().registry(secured).ttl(TTL).withoutShutdownHook().build();
+    toClose.add(app);
+    Registration registration = app.register(service, "10.0.0.1:80");
+    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    String path = "/secured/" + service + "/" + registration.instance().id();
+
+    ZooKeeper anonymous = rawClient();
+    assertThatThrownBy(() -> anonymous.delete(path, -1)).isInstanceOf(KeeperException.NoAuthException.class);
+    assertThatThrownBy(() -> anonymous.setData(path, new byte[0], -1)).isInstanceOf(KeeperException.NoAuthException.class);
+    assertThatThrownBy(() -> anonymous.getData(path, false, null)).isInstanceOf(KeeperException.NoAuthException.class);
+    ZooKeeper otherUser = rawClient();
+    otherUser.addAuthInfo("digest", "other:pw".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> otherUser.delete(path, -1)).isInstanceOf(KeeperException.NoAuthException.class);
+    otherUser.create("/secured/theirs", new byte[0], ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT); // the base path is shared
+
+    CuratorFramework framework = CuratorFrameworkFactory.builder().connectString(server.connectString())
+        .authorization("digest", "app:S3cret".getBytes(StandardCharsets.UTF_8)).retryPolicy(new RetryOneTime(100)).build();
+    framework.start();
+    toClose.add(framework);
+    ServiceDiscovery<ZookeeperInstance> curator = ServiceDiscoveryBuilder.builder(ZookeeperInstance.class).client(framework)
+        .basePath("/secured").serializer(new JsonInstanceSerializer<>(ZookeeperInstance.class)).build();
+    curator.start();
+    toClose.add(curator);
+    assertThat(curator.queryForInstances(service)).extracting(i -> i.getAddress() + ":" + i.getPort())
+        .containsExactly("10.0.0.1:80");
+    assertThat(app.service(service).instances()).containsExactly(registration.instance());
   }
 
   @Test
