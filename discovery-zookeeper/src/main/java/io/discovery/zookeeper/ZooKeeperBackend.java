@@ -144,16 +144,18 @@ final class ZooKeeperBackend implements RegistryBackend {
   }
 
   private void expired(int number) {
+    ZooKeeper dead;
     synchronized (clientLock) {
       if (closed || number != clientNumber) {
         return; // an event of a client already replaced
       }
+      dead = zooKeeper;
       log.warn("ZooKeeper session 0x{} expired; opening a new one, in which {} registered node(s) are created again",
-          Long.toHexString(zooKeeper.getSessionId()), registered.size());
-      closeQuietly(zooKeeper);
+          Long.toHexString(dead.getSessionId()), registered.size());
       zooKeeper = connect();
     }
     failWatches(new RegistryUnavailableException("ZooKeeper session expired"));
+    closeQuietly(dead); // on the dead client's own event thread, after the new one is on its way: this takes a second
   }
 
   /**

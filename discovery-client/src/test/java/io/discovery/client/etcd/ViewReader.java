@@ -7,15 +7,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /** Reads a view every 0.1 ms on a thread of its own, as a busy caller would, counting what it saw. */
-final class ViewReader implements AutoCloseable {
-  final AtomicLong reads = new AtomicLong();
-  final AtomicLong empty = new AtomicLong();
-  final AtomicLong stale = new AtomicLong();
-  final AtomicLong held = new AtomicLong();
+public final class ViewReader implements AutoCloseable {
+  public final AtomicLong reads = new AtomicLong();
+  public final AtomicLong empty = new AtomicLong();
+  public final AtomicLong stale = new AtomicLong();
+  public final AtomicLong held = new AtomicLong();
   private final AtomicBoolean reading = new AtomicBoolean(true);
   private final Thread thread;
 
-  ViewReader(ServiceView view) {
+  public ViewReader(ServiceView view) {
     thread = new Thread(() -> {
       while (reading.get()) {
         Snapshot s = view.snapshot();
