@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * etcd v3 backend. An instance is the key {@code <prefix>/<service>/<id>} holding the instance's
- * JSON ({@link InstanceCodec}), attached to a lease of the registration's TTL; the heartbeat is a
- * lease keepalive; deregistering revokes the lease, which deletes the key. Views list the service's
- * prefix, then watch it from the next revision.
+ * JSON ({@link InstanceCodec}), attached to a lease of the client's TTL that all its registrations
+ * share, as etcd's own session helper does ({@link SharedLeases}); the heartbeat is one keepalive of
+ * that lease plus a check of each key; deregistering deletes the key, and the last one revokes the
+ * lease. Views list the service's prefix, then watch it from the next revision.
  */
 public final class EtcdBackend implements RegistryBackend {
   private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
@@ -35,12 +36,14 @@ public final class EtcdBackend implements RegistryBackend {
   private final ExecutorService watchThreads;
   private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
   private final MalformedEntries malformed;
+  private final SharedLeases leases;
   private volatile boolean closed;
 
-  EtcdBackend(EtcdGateway gateway, String prefix, int maxInstanceBytes) {
+  EtcdBackend(EtcdGateway gateway, String prefix, int maxInstanceBytes, java.util.function.LongSupplier nanoTime) {
     this.gateway = gateway;
     this.prefix = prefix;
     this.malformed = new MalformedEntries("etcd", maxInstanceBytes);
+    this.leases = new SharedLeases(this::grant, nanoTime);
     AtomicInteger n = new AtomicInteger();
     this.watchThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "discovery-etcd-watch-" + n.incrementAndGet());
@@ -70,6 +73,7 @@ public final class EtcdBackend implements RegistryBackend {
     private java.time.Duration callTimeout = java.time.Duration.ofSeconds(5);
     private java.time.Duration watchSilence = java.time.Duration.ofSeconds(20);
     private int maxInstanceBytes = io.discovery.client.spi.BackendContext.DEFAULT_MAX_INSTANCE_BYTES;
+    private java.util.function.LongSupplier nanoTime = System::nanoTime;
 
     Builder(java.util.List<okhttp3.HttpUrl> endpoints, String prefix) {
       this.endpoints = endpoints;
@@ -127,9 +131,15 @@ public final class EtcdBackend implements RegistryBackend {
       return this;
     }
 
+    /** The client's clock, so that renewals on a test's fake time keep the shared lease alive on that time. */
+    Builder nanoTime(java.util.function.LongSupplier nanoTime) {
+      this.nanoTime = nanoTime;
+      return this;
+    }
+
     public EtcdBackend build() {
       return new EtcdBackend(new EtcdGateway(endpoints, credentials, tls, connectTimeout, callTimeout, watchSilence), prefix,
-          maxInstanceBytes);
+          maxInstanceBytes, nanoTime);
     }
   }
 
@@ -164,51 +174,49 @@ public final class EtcdBackend implements RegistryBackend {
 
   @Override
   public Lease register(ServiceInstance instance, Duration ttl) {
-    ObjectNode grant = EtcdGateway.JSON.createObjectNode()
-        .put("TTL", Long.toString(Math.max(1, (ttl.toMillis() + 999) / 1000)));
-    EtcdGateway.Reply granted = gateway.post("/v3/lease/grant", grant);
-    if (!granted.ok() || EtcdGateway.int64(granted.body(), "ID") == 0) {
-      throw new RegistryUnavailableException("etcd refused a lease for " + instance.id() + ": " + granted.error());
-    }
-    String leaseId = granted.body().path("ID").asText();
+    SharedLeases.Lease lease = leases.forTtl(Math.max(1, (ttl.toMillis() + 999) / 1000));
     ObjectNode put = EtcdGateway.JSON.createObjectNode()
         .put("key", EtcdGateway.base64(key(instance)))
         .put("value", EtcdGateway.base64(InstanceCodec.toJson(instance)))
-        .put("lease", leaseId);
-    EtcdGateway.Reply written;
-    try {
-      written = gateway.post("/v3/kv/put", put);
-    } catch (RegistryUnavailableException e) {
-      revokeQuietly(leaseId);
-      throw e;
-    }
+        .put("lease", lease.id());
+    EtcdGateway.Reply written = gateway.post("/v3/kv/put", put);
     if (!written.ok()) {
-      revokeQuietly(leaseId);
       String message = "etcd refused to write " + key(instance) + ": " + written.error();
+      if (written.status() == 404 || written.error().contains("lease not found")) {
+        leases.lost(lease.id()); // expired between its grant or last keepalive and this put
+        throw new RegistryUnavailableException(message);
+      }
       // 400 (e.g. "request is too large"), 401 and 403 (permission denied) do not heal by retrying.
       boolean permanent = written.status() == 400 || written.status() == 401 || written.status() == 403;
       throw permanent ? new RegistrationRejectedException(message + " (HTTP " + written.status() + ")")
           : new RegistryUnavailableException(message);
     }
-    return new Lease(instance, leaseId);
+    lease.attached();
+    return new Lease(instance, lease.id());
   }
 
   /**
-   * Keeps the lease alive, then checks that the key is still there: a keepalive answer without a TTL
-   * means the lease expired or was revoked, a missing key means someone deleted it.
+   * Keeps the shared lease alive (once per quarter TTL, whichever registration renews first), then
+   * checks that the key still holds this instance under it: a keepalive answer without a TTL means
+   * the lease expired or was revoked; a key deleted or written over by someone else is put back.
    */
   @Override
   public void renew(Lease lease) {
-    EtcdGateway.Reply reply = gateway.post("/v3/lease/keepalive", EtcdGateway.JSON.createObjectNode().put("ID", lease.id()));
-    if (reply.status() == 404) {
-      throw new LeaseLostException("etcd lease " + lease.id() + " not found");
-    }
-    if (!reply.ok()) {
-      throw new RegistryUnavailableException("etcd keepalive of lease " + lease.id() + " failed: " + reply.error());
-    }
-    JsonNode result = reply.body().has("result") ? reply.body().get("result") : reply.body();
-    if (EtcdGateway.int64(result, "TTL") <= 0) {
-      throw new LeaseLostException("etcd lease " + lease.id() + " expired or was revoked");
+    if (leases.keepAliveDue(lease.id())) {
+      EtcdGateway.Reply reply = gateway.post("/v3/lease/keepalive", EtcdGateway.JSON.createObjectNode().put("ID", lease.id()));
+      if (reply.status() == 404) {
+        leases.lost(lease.id());
+        throw new LeaseLostException("etcd lease " + lease.id() + " not found");
+      }
+      if (!reply.ok()) {
+        throw new RegistryUnavailableException("etcd keepalive of lease " + lease.id() + " failed: " + reply.error());
+      }
+      JsonNode result = reply.body().has("result") ? reply.body().get("result") : reply.body();
+      if (EtcdGateway.int64(result, "TTL") <= 0) {
+        leases.lost(lease.id());
+        throw new LeaseLostException("etcd lease " + lease.id() + " expired or was revoked");
+      }
+      leases.keptAlive(lease.id());
     }
     String key = key(lease.instance());
     EtcdGateway.Reply found = gateway.post("/v3/kv/range", EtcdGateway.JSON.createObjectNode().put("key", EtcdGateway.base64(key)));
@@ -216,18 +224,18 @@ public final class EtcdBackend implements RegistryBackend {
       throw new RegistryUnavailableException("etcd read of " + key + " failed: " + found.error());
     }
     JsonNode kv = found.body().path("kvs").path(0);
-    if (kv.isMissingNode()) {
-      revokeQuietly(lease.id());
-      throw new LeaseLostException("key " + key + " was deleted");
-    }
     String ours = InstanceCodec.toJson(lease.instance());
     boolean ourLease = Long.toString(EtcdGateway.int64(kv, "lease")).equals(lease.id());
-    if (!ourLease || !ours.equals(EtcdGateway.fromBase64(kv.path("value").asText("")))) {
-      // Another writer replaced the value; callers would never see this instance again. Put it back under our lease.
-      log.warn("etcd key {} no longer holds this instance under lease {} (another writer replaced it); writing it back", key,
-          lease.id());
+    if (kv.isMissingNode() || !ourLease || !ours.equals(EtcdGateway.fromBase64(kv.path("value").asText("")))) {
+      // Deleted or replaced by another writer: callers would never see this instance again. Put it back under our lease.
+      log.warn("etcd key {} no longer holds this instance under lease {} ({}); writing it back", key, lease.id(),
+          kv.isMissingNode() ? "someone deleted it" : "another writer replaced it");
       EtcdGateway.Reply written = gateway.post("/v3/kv/put", EtcdGateway.JSON.createObjectNode()
           .put("key", EtcdGateway.base64(key)).put("value", EtcdGateway.base64(ours)).put("lease", lease.id()));
+      if (written.status() == 404 || written.error().contains("lease not found")) {
+        leases.lost(lease.id());
+        throw new LeaseLostException("etcd lease " + lease.id() + " not found");
+      }
       if (!written.ok()) {
         throw new RegistryUnavailableException("etcd refused to write " + key + " back: " + written.error());
       }
@@ -235,35 +243,47 @@ public final class EtcdBackend implements RegistryBackend {
   }
 
   /**
-   * Revokes the lease, which deletes the key while it is attached to it, and deletes the key if it
-   * still holds this instance detached from the lease (written over by another writer with the same
-   * value); a key that now holds something else belongs to someone else and stays.
+   * Deletes the key if it holds this instance under our lease, or holds it detached from any lease
+   * (written over by another writer with the same value); a key that now holds something else, or
+   * is attached to another lease, belongs to someone else and stays. The shared lease is revoked
+   * with its last registration.
    */
   @Override
   public void deregister(Lease lease) {
-    EtcdGateway.Reply reply = gateway.post("/v3/lease/revoke", EtcdGateway.JSON.createObjectNode().put("ID", lease.id()));
-    if (!reply.ok() && reply.status() != 404) {
-      throw new RegistryUnavailableException("etcd revoke of lease " + lease.id() + " failed: " + reply.error());
-    }
     String key = EtcdGateway.base64(key(lease.instance()));
-    ObjectNode txn = EtcdGateway.JSON.createObjectNode();
-    var compare = txn.putArray("compare");
-    compare.addObject().put("key", key).put("target", "VALUE").put("result", "EQUAL")
-        .put("value", EtcdGateway.base64(InstanceCodec.toJson(lease.instance())));
-    compare.addObject().put("key", key).put("target", "LEASE").put("result", "EQUAL").put("lease", "0"); // detached only
-    txn.putArray("success").addObject().putObject("request_delete_range").put("key", key);
-    EtcdGateway.Reply deleted = gateway.post("/v3/kv/txn", txn);
-    if (!deleted.ok()) {
-      throw new RegistryUnavailableException("etcd delete of " + key(lease.instance()) + " failed: " + deleted.error());
+    String value = EtcdGateway.base64(InstanceCodec.toJson(lease.instance()));
+    for (String owner : new String[] {lease.id(), "0"}) {
+      ObjectNode txn = EtcdGateway.JSON.createObjectNode();
+      var compare = txn.putArray("compare");
+      compare.addObject().put("key", key).put("target", "LEASE").put("result", "EQUAL").put("lease", owner);
+      if (owner.equals("0")) {
+        compare.addObject().put("key", key).put("target", "VALUE").put("result", "EQUAL").put("value", value);
+      }
+      txn.putArray("success").addObject().putObject("request_delete_range").put("key", key);
+      EtcdGateway.Reply deleted = gateway.post("/v3/kv/txn", txn);
+      if (!deleted.ok()) {
+        throw new RegistryUnavailableException("etcd delete of " + key(lease.instance()) + " failed: " + deleted.error());
+      }
+      if (deleted.body().path("succeeded").asBoolean(false)) {
+        break;
+      }
+    }
+    if (leases.detached(lease.id())) {
+      EtcdGateway.Reply reply = gateway.post("/v3/lease/revoke", EtcdGateway.JSON.createObjectNode().put("ID", lease.id()));
+      if (!reply.ok() && reply.status() != 404) {
+        log.debug("could not revoke etcd lease {} ({}); it expires by itself", lease.id(), reply.error());
+      }
     }
   }
 
-  private void revokeQuietly(String leaseId) {
-    try {
-      gateway.post("/v3/lease/revoke", EtcdGateway.JSON.createObjectNode().put("ID", leaseId));
-    } catch (RuntimeException e) {
-      log.debug("could not revoke etcd lease {}; it expires by itself", leaseId, e);
+  /** Grants a lease for the shared lease table; throws when etcd refuses. */
+  private String grant(long ttlSeconds) {
+    EtcdGateway.Reply granted = gateway.post("/v3/lease/grant",
+        EtcdGateway.JSON.createObjectNode().put("TTL", Long.toString(ttlSeconds)));
+    if (!granted.ok() || EtcdGateway.int64(granted.body(), "ID") == 0) {
+      throw new RegistryUnavailableException("etcd refused a lease of " + ttlSeconds + " s: " + granted.error());
     }
+    return granted.body().path("ID").asText();
   }
 
   @Override

@@ -30,7 +30,12 @@ public class EtcdBackendFactory implements RegistryBackendFactory {
 
   @Override
   public RegistryBackend create(URI uri, BackendContext context) {
-    return parse(uri).watchSilence(context.ttl().multipliedBy(2)).maxInstanceBytes(context.maxInstanceBytes()).build();
+    EtcdBackend.Builder builder = parse(uri).watchSilence(context.ttl().multipliedBy(2))
+        .maxInstanceBytes(context.maxInstanceBytes());
+    if (context.scheduler() != null) {
+      builder.nanoTime(context.scheduler()::nanoTime);
+    }
+    return builder.build();
   }
 
   /** The endpoints, credentials and TLS files a URI names; throws {@link IllegalArgumentException} naming what is wrong. */

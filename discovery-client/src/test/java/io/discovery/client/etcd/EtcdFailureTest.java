@@ -197,7 +197,7 @@ class EtcdFailureTest {
   }
 
   @Test
-  void aDeletedKeyIsWrittenAgainUnderANewLease() {
+  void aDeletedKeyIsWrittenBackUnderTheLeaseThatStillLives() {
     Registration registration = manualClient().register(A);
     time.runDue();
     etcd.then("/v3/kv/range", 200, "{\"header\":{\"revision\":\"9\"}}");
@@ -205,8 +205,35 @@ class EtcdFailureTest {
     time.advance(time.nextDelay());
 
     assertThat(etcd.paths()).containsExactly("/v3/lease/grant", "/v3/kv/put", "/v3/lease/keepalive", "/v3/kv/range",
-        "/v3/lease/revoke", "/v3/lease/grant", "/v3/kv/put");
+        "/v3/kv/put");
+    assertThat(etcd.calls("/v3/kv/put").get(1).body().path("lease").asText()).isEqualTo("7000000001");
     assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+  }
+
+  @Test
+  void registrationsShareOneLeaseKeptAliveOncePerQuarterTtlAndRevokedWithTheLast() {
+    DiscoveryClient client = manualClient();
+    List<Registration> registrations = new java.util.ArrayList<>();
+    for (int i = 1; i <= 50; i++) {
+      registrations.add(client.register("payments", "10.0.1." + i + ":80"));
+    }
+    time.runDue();
+    assertThat(registrations).allMatch(r -> r.state() == RegistrationState.REGISTERED);
+    assertThat(etcd.calls("/v3/lease/grant")).hasSize(1);
+    assertThat(etcd.calls("/v3/kv/put")).extracting(c -> c.body().path("lease").asText()).containsOnly("7000000001");
+
+    time.advance(Duration.ofSeconds(10)); // one TTL: each registration renews about three times
+
+    int keepalives = etcd.calls("/v3/lease/keepalive").size();
+    assertThat(keepalives).as("keepalives in one TTL for 50 registrations").isBetween(2, 4);
+    assertThat(etcd.calls("/v3/kv/range")).as("each renewal still checks its key").hasSizeGreaterThanOrEqualTo(100);
+
+    registrations.subList(1, 50).forEach(Registration::close);
+    time.runDue();
+    assertThat(etcd.calls("/v3/lease/revoke")).as("the lease stays while a registration uses it").isEmpty();
+    registrations.get(0).close();
+    time.runDue();
+    assertThat(etcd.calls("/v3/lease/revoke")).extracting(c -> c.body().path("ID").asText()).containsExactly("7000000001");
   }
 
   @Test

@@ -57,6 +57,26 @@ class EtcdIT extends EtcdClients {
   }
 
   @Test
+  void twoHundredRegistrationsOfOneClientShareOneLease() throws Exception {
+    ServiceView view = client(etcd, TTL).service(service);
+    JsonNode before = raw(etcd).post("/v3/lease/leases", EtcdGateway.JSON.createObjectNode()).body();
+    DiscoveryClient client = client(etcd, TTL);
+    long start = System.nanoTime();
+    List<Registration> registrations = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      registrations.add(client.register(service, "10.0.2." + i + ":80"));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> view.instances().size() == 200);
+    long allSeen = System.nanoTime();
+
+    JsonNode after = raw(etcd).post("/v3/lease/leases", EtcdGateway.JSON.createObjectNode()).body();
+    assertThat(after.path("leases").size() - before.path("leases").size()).as("new leases on etcd").isEqualTo(1);
+    assertThat(registrations).allMatch(r -> r.state() == RegistrationState.REGISTERED);
+    org.slf4j.LoggerFactory.getLogger(EtcdIT.class).info("200 registrations of one client visible to a watcher {} ms after the"
+        + " first register()", TimeUnit.NANOSECONDS.toMillis(allSeen - start));
+  }
+
+  @Test
   void registrationIsVisibleToAnotherClientUnderTheDocumentedKeyWithALease() throws Exception {
     Registration registration = client(etcd, TTL).register(service, "10.1.2.3:8888");
     assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
