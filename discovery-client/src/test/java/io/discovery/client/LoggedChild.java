@@ -13,10 +13,15 @@ public final class LoggedChild {
   }
 
   public static String run(Class<?> main, String... args) throws IOException, InterruptedException {
+    return run("trace", main, args);
+  }
+
+  /** Runs {@code main} with every logger at {@code level} ("info": what an application's default configuration shows). */
+  public static String run(String level, Class<?> main, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(new File(System.getProperty("java.home"), "bin/java").getPath(),
         // system properties win over the test's simplelogger.properties, logger by logger
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace", "-Dorg.slf4j.simpleLogger.log.io.discovery=trace",
-        "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper=trace", "-Dorg.slf4j.simpleLogger.log.org.apache.curator=trace",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level, "-Dorg.slf4j.simpleLogger.log.io.discovery=" + level,
+        "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper=" + level, "-Dorg.slf4j.simpleLogger.log.org.apache.curator=" + level,
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
