@@ -22,7 +22,7 @@ import okhttp3.Response;
  * command installs it), on free loopback ports with a temporary data directory. A missing binary
  * fails the test: it is never skipped.
  */
-final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements AutoCloseable {
   private final Path dataDir;
   private final int clientPort;
   private final int peerPort;
@@ -43,7 +43,7 @@ final class EtcdServer implements AutoCloseable {
     this.clientCaFile = clientCaFile;
   }
 
-  static EtcdServer start() {
+  public static EtcdServer start() {
     try {
       EtcdServer server = new EtcdServer(new OkHttpClient(), null, null, null);
       server.startProcess();
@@ -69,7 +69,7 @@ final class EtcdServer implements AutoCloseable {
   }
 
   /** {@code etcd://127.0.0.1:<port>} ({@code etcd+https://localhost:<port>} with TLS). */
-  String uri() {
+  public String uri() {
     return certFile == null ? "etcd://127.0.0.1:" + clientPort : "etcd+https://localhost:" + clientPort;
   }
 
