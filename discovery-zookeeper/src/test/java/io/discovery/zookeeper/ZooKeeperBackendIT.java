@@ -279,17 +279,8 @@ class ZooKeeperBackendIT {
     assertThat(backend.clientsOpened()).as("one new client per expiry").isEqualTo(2);
   }
 
-  /** Expires the backend's session the classic way: open it from a second client, then close that one. */
   private void expire(ZooKeeperBackend backend) throws Exception {
-    ZooKeeperBackend.SessionCredentials session = backend.session();
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper impostor = new ZooKeeper(server.connectString(), 10_000, e -> {
-      if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-        connected.countDown();
-      }
-    }, session.id(), session.password());
-    assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-    impostor.close();
+    ZooKeeperSessions.expire(server.connectString(), backend);
   }
 
   @Test

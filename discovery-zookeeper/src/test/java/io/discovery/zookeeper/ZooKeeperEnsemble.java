@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * A three-server ZooKeeper ensemble on loopback, each server a {@code QuorumPeerMain} process of its
  * own, so that a server can be killed (SIGKILL) and started again on the same ports and data.
  */
-final class ZooKeeperEnsemble implements AutoCloseable {
+final class ZooKeeperEnsemble implements AutoCloseable, io.discovery.client.QuorumScenario.Cluster {
   private static final int SIZE = 3;
   /** Short ticks: sessions may be as short as 2 ticks, and elections take a few ticks. */
   private static final int TICK_MILLIS = 250;
@@ -77,7 +77,8 @@ final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /** The index of the server that leads now, or -1. */
-  int leader() {
+  @Override
+  public int leader() {
     for (int i = 0; i < SIZE; i++) {
       if (servers[i] != null && "leader".equals(mode(i))) {
         return i;
@@ -87,7 +88,8 @@ final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /** Kills a server (SIGKILL): no goodbye to its peers or clients. */
-  void kill(int server) {
+  @Override
+  public void stop(int server) {
     Process process = servers[server];
     servers[server] = null;
     process.destroyForcibly();
@@ -101,7 +103,8 @@ final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /** Starts a killed server again on its ports and data. */
-  void restart(int server) {
+  @Override
+  public void restart(int server) {
     try {
       launch(server);
     } catch (IOException e) {
@@ -110,7 +113,8 @@ final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /** Waits until every running server serves: one leads, the others follow. */
-  void awaitHealthy() {
+  @Override
+  public void awaitHealthy() {
     await("a ZooKeeper ensemble with a leader").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
       int leaders = 0;
       for (int i = 0; i < SIZE; i++) {
@@ -168,7 +172,7 @@ final class ZooKeeperEnsemble implements AutoCloseable {
   public void close() {
     for (int i = 0; i < SIZE; i++) {
       if (servers[i] != null) {
-        kill(i);
+        stop(i);
       }
     }
     try (Stream<Path> files = Files.walk(dir)) {

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.discovery.client.DiscoveryClient;
+import io.discovery.client.QuorumScenario;
 import io.discovery.client.Registration;
 import io.discovery.client.RegistrationState;
-import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
-import io.discovery.client.etcd.ViewReader;
 import io.discovery.client.spi.BackendContext;
 import java.net.URI;
 import java.time.Duration;
@@ -17,9 +16,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -29,7 +25,6 @@ import org.slf4j.LoggerFactory;
 class ZooKeeperEnsembleIT {
   private static final Logger log = LoggerFactory.getLogger(ZooKeeperEnsembleIT.class);
   private static final Duration TTL = Duration.ofSeconds(4);
-  private static final Duration QUORUM_LOST_FOR = Duration.ofSeconds(15);
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -57,50 +52,7 @@ class ZooKeeperEnsembleIT {
   @Test
   void theViewNeverEmptiesAndEverythingIsBackOnceTheQuorumIs() throws Exception {
     ZooKeeperEnsemble ensemble = closing(ZooKeeperEnsemble.start());
-    Registration registration = client(backend(ensemble)).register("ensemble", "10.0.0.1:80");
-    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
-    ServiceView view = client(backend(ensemble)).service("ensemble");
-    assertThat(view.instances()).containsExactly(registration.instance());
-    ViewReader reader = new ViewReader(view);
-
-    int leader = ensemble.leader();
-    long killed = System.nanoTime();
-    ensemble.kill(leader);
-    ensemble.awaitHealthy();
-    long reelected = System.nanoTime();
-    Registration afterLeaderLoss = client(backend(ensemble)).register("ensemble", "10.0.0.2:80");
-    await().atMost(Duration.ofSeconds(15)).until(() -> view.instances().size() == 2 && !view.snapshot().stale());
-    long seen = System.nanoTime();
-
-    int second = (leader + 1) % 3;
-    ensemble.kill(second); // one server of three left: no quorum
-    long quorumLost = System.nanoTime();
-    await().atMost(Duration.ofSeconds(15)).until(() -> view.snapshot().stale());
-    long markedStale = System.nanoTime();
-    Registration duringLoss = client(backend(ensemble)).register("ensemble", "10.0.0.3:80");
-    long restoreAt = quorumLost + QUORUM_LOST_FOR.toNanos();
-    while (System.nanoTime() < restoreAt) { // the outage lasts its 15 s, watched all along
-      assertThat(duringLoss.state()).as("no quorum, no registration").isNotEqualTo(RegistrationState.REGISTERED);
-      LockSupport.parkNanos(10_000_000);
-    }
-
-    ensemble.restart(leader);
-    ensemble.restart(second);
-    ensemble.awaitHealthy();
-    long quorumBack = System.nanoTime();
-    await("registrations back within one TTL of the quorum").atMost(TTL.plusSeconds(2))
-        .until(() -> registration.state() == RegistrationState.REGISTERED
-            && duringLoss.state() == RegistrationState.REGISTERED && afterLeaderLoss.state() == RegistrationState.REGISTERED);
-    await().atMost(Duration.ofSeconds(15)).until(() -> !view.snapshot().stale() && view.instances().size() == 3);
-    long allBack = System.nanoTime();
-    reader.close();
-
-    log.info("leader lost: re-elected in {} ms, new instance seen {} ms after; quorum lost: view stale after {} ms;"
-        + " quorum back: all 3 instances fresh {} ms after; {} reads, {} empty, {} stale", ms(reelected - killed),
-        ms(seen - reelected), ms(markedStale - quorumLost), ms(allBack - quorumBack), reader.reads.get(), reader.empty.get(),
-        reader.stale.get());
-    assertThat(reader.empty.get()).as("reads of an empty view").isZero();
-    assertThat(reader.stale.get()).as("the view was marked stale while the registry could not answer").isPositive();
+    QuorumScenario.run(ensemble, () -> client(backend(ensemble)), TTL, "ensemble");
   }
 
   @Test
@@ -125,15 +77,7 @@ class ZooKeeperEnsembleIT {
       }
     });
 
-    ZooKeeperBackend.SessionCredentials session = expiring.session();
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper impostor = new ZooKeeper(ensemble.connectString(), 10_000, e -> {
-      if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-        connected.countDown();
-      }
-    }, session.id(), session.password());
-    assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-    impostor.close(); // ends the session: its ephemeral node goes, every watcher sees it go
+    ZooKeeperSessions.expire(ensemble.connectString(), expiring); // its ephemeral node goes, every watcher sees it go
 
     assertThat(gone.await(10, TimeUnit.SECONDS)).as("the expiry removed the node").isTrue();
     await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().contains(registration.instance()));

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import okhttp3.HttpUrl;
 
 /** A real three-member etcd cluster on loopback for tests: members stop and start one by one. */
-final class EtcdCluster implements AutoCloseable {
+final class EtcdCluster implements AutoCloseable, io.discovery.client.QuorumScenario.Cluster {
   private static final int SIZE = 3;
   private final Path dir;
   private final int[] clientPorts = new int[SIZE];
@@ -53,7 +53,8 @@ final class EtcdCluster implements AutoCloseable {
   }
 
   /** The index of the member that leads now. */
-  int leader() {
+  @Override
+  public int leader() {
     for (int i = 0; i < SIZE; i++) {
       if (processes[i] != null && processes[i].isAlive()) {
         try {
@@ -70,7 +71,8 @@ final class EtcdCluster implements AutoCloseable {
     throw new IllegalStateException("no member of " + uri() + " leads");
   }
 
-  void stop(int member) {
+  @Override
+  public void stop(int member) {
     Process p = processes[member];
     p.destroy();
     try {
@@ -106,7 +108,8 @@ final class EtcdCluster implements AutoCloseable {
     }
   }
 
-  void restart(int member) {
+  @Override
+  public void restart(int member) {
     try {
       launch(member);
     } catch (IOException e) {
@@ -115,7 +118,8 @@ final class EtcdCluster implements AutoCloseable {
   }
 
   /** Waits until a leader is elected and every running member answers. */
-  void awaitHealthy() {
+  @Override
+  public void awaitHealthy() {
     await("etcd cluster " + uri() + " healthy (logs in " + dir + ")").atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
           leader();
