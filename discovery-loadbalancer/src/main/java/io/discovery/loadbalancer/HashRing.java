@@ -77,15 +77,29 @@ final class HashRing implements Chooser {
     }
     int pos = lowerBound(key & ~OWNER_MASK);
     int owner = owner(pos);
-    // A later attempt walks on to the next distinct owners clockwise.
-    for (int step = 0, moved = 0; moved < attempt && step < points.length; step++) {
+    if (attempt == 0) {
+      return owner;
+    }
+    // A later attempt walks on clockwise to the attempt-th owner not met before (a retry's fresh instance).
+    int[] met = new int[Math.min(attempt, size - 1) + 1];
+    met[0] = owner;
+    int count = 1;
+    for (int step = 0; count < met.length && step < points.length; step++) {
       pos = pos + 1 == points.length ? 0 : pos + 1;
-      if (owner(pos) != owner) {
-        owner = owner(pos);
-        moved++;
+      if (!contains(met, count, owner(pos))) {
+        met[count++] = owner(pos);
       }
     }
-    return owner;
+    return met[count - 1];
+  }
+
+  private static boolean contains(int[] values, int count, int value) {
+    for (int i = 0; i < count; i++) {
+      if (values[i] == value) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int owner(int pos) {

@@ -28,16 +28,6 @@ final class InstanceStats extends InFlightTail {
     this.breaker = breaker;
   }
 
-  /** Whether the breaker lets a call through now; probes in half-open state take a permission. */
-  boolean available() {
-    if (breaker == null) {
-      return true;
-    }
-    CircuitBreaker.State state = breaker.getState();
-    return state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.DISABLED
-        || state == CircuitBreaker.State.METRICS_ONLY || breaker.tryAcquirePermission();
-  }
-
   /** Records one latency sample, peak-sensitive: a slower sample replaces the estimate at once. */
   synchronized void observe(long rttNanos, long nowNanos, double tauNanos) {
     double w = decay(Math.max(0, nowNanos - stampNanos) / tauNanos);

@@ -327,4 +327,84 @@ class DiscoveryInterceptorTest {
     open.close();
     assertThat(lb.inFlight(only)).isZero();
   }
+
+  @Test
+  void aFullyReadBodyEndsTheCallWithoutAClose() throws Exception {
+    start(1);
+    DiscoveryInterceptor interceptor = DiscoveryInterceptor.builder(discovery).build();
+    OkHttpClient http = http(interceptor);
+    DefaultLoadBalancer lb = (DefaultLoadBalancer) interceptor.balancer("payments");
+    ServiceInstance only = ServiceInstance.of("payments", backends.get(0).address());
+
+    Response response = http.newCall(new Request.Builder().url("http://payments/read").build()).execute();
+    assertThat(response.body().source().readUtf8()).startsWith("from ");
+    assertThat(lb.inFlight(only)).as("read to the end: the call is over").isZero();
+    response.close();
+    assertThat(lb.inFlight(only)).isZero();
+  }
+
+  @Test
+  void aRefusedConnectionCountsAgainstTheInstanceAndLeavesNothingInFlight() throws Exception {
+    start(2);
+    Backend dead = backends.get(1);
+    dead.server.close();
+    List<String> ejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    DiscoveryInterceptor interceptor = DiscoveryInterceptor.builder(discovery).retryBudget(RetryBudget.none())
+        .balancer(view -> LoadBalancer.builder(view).policy(Policy.roundRobin()).outlierEjection(ejectAfter(2))
+            .listener(new Listener() {
+              @Override
+              public void ejected(ServiceInstance instance) {
+                ejected.add(instance.hostPort());
+              }
+            }).build()).build();
+    OkHttpClient http = http(interceptor);
+    DefaultLoadBalancer lb = (DefaultLoadBalancer) interceptor.balancer("payments");
+
+    int refused = 0;
+    for (int i = 0; i < 10; i++) {
+      try {
+        get(http, "http://payments/charge");
+      } catch (java.net.ConnectException e) {
+        refused++;
+      }
+    }
+
+    assertThat(refused).as("no retry budget: the failure reaches the caller").isEqualTo(2);
+    assertThat(ejected).as("the failures reached the breaker").containsExactly(dead.address());
+    assertThat(lb.inFlight(ServiceInstance.of("payments", dead.address()))).isZero();
+    assertThat(lb.inFlight(ServiceInstance.of("payments", backends.get(0).address()))).isZero();
+  }
+
+  @Test
+  void aGetFailingEverywhereIsTriedOnceOnEachInstanceUpToMaxAttempts() throws Exception {
+    start(3);
+    backends.forEach(b -> b.status = 503);
+    OkHttpClient three = http(DiscoveryInterceptor.builder(discovery).balancer(LoadBalancer::roundRobin).build());
+
+    assertThat(get(three, "http://payments/charge")).isEqualTo(503);
+    assertThat(backends).allSatisfy(b -> assertThat(b.requests.get()).as("one attempt per instance").isEqualTo(1));
+
+    OkHttpClient one = http(DiscoveryInterceptor.builder(discovery).balancer(LoadBalancer::roundRobin).maxAttempts(1).build());
+    assertThat(get(one, "http://payments/charge")).isEqualTo(503);
+    assertThat(backends.stream().mapToInt(b -> b.requests.get()).sum()).isEqualTo(4);
+    assertThatThrownBy(() -> DiscoveryInterceptor.builder(discovery).maxAttempts(0)).hasMessageContaining("invalid attempt count 0");
+  }
+
+  @Test
+  void theFailureStatusesAndTheRoutedHostsAreTheCallersToChoose() throws Exception {
+    start(2);
+    backends.forEach(b -> b.status = 500);
+    OkHttpClient tooMany = http(DiscoveryInterceptor.builder(discovery).balancer(LoadBalancer::roundRobin)
+        .failureStatuses(code -> code == 429).build());
+    assertThat(get(tooMany, "http://payments/charge")).as("a 500 is no failure here: not retried").isEqualTo(500);
+    assertThat(backends.stream().mapToInt(b -> b.requests.get()).sum()).isEqualTo(1);
+    backends.forEach(b -> b.status = 429);
+    assertThat(get(tooMany, "http://payments/charge")).isEqualTo(429);
+    assertThat(backends.stream().mapToInt(b -> b.requests.get()).sum()).as("a 429 is: retried").isEqualTo(4);
+
+    OkHttpClient dotted = http(DiscoveryInterceptor.builder(discovery).routeHosts(host -> host.startsWith("svc-")).build());
+    assertThat(get(dotted, "http://127.0.0.1:" + backends.get(0).server.getPort() + "/direct")).isEqualTo(429);
+    assertThatThrownBy(() -> get(dotted, "http://svc-missing/charge")).isInstanceOf(java.net.UnknownHostException.class)
+        .hasMessageContaining("svc-missing");
+  }
 }
