@@ -95,6 +95,17 @@ public final class DiscoveryClient implements AutoCloseable {
   }
 
   /**
+   * Registers {@code service} at this machine's address ({@link HostAddress#detect()}: the
+   * {@value HostAddress#ENV} variable, else a site-local address of an interface that is up) and
+   * {@code port}; logs the address chosen and why.
+   */
+  public Registration register(String service, int port) {
+    HostAddress.Choice host = HostAddress.detect();
+    log.info("registering '{}' at {}:{}: {}", service, host.host(), port, host.reason());
+    return register(service, host.host() + ":" + port);
+  }
+
+  /**
    * Registers {@code instance} and keeps it registered until the returned registration or this
    * client is closed. Returns at once; see {@link Registration#awaitRegistered(Duration)}.
    *

@@ -9,6 +9,11 @@ import java.util.Map;
 record Args(String role, String service, Map<String, String> options) {
 
   static Args parse(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
+        return new Args("help", null, Map.of());
+      }
+    }
     String role = "demo";
     String service = null;
     Map<String, String> options = new HashMap<>();
