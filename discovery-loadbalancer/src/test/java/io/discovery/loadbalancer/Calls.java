@@ -27,4 +27,13 @@ final class Calls {
     }
     return failed;
   }
+
+  /** How many of {@code picks} plain picks went to each host. */
+  static java.util.Map<String, Integer> countByHost(LoadBalancer lb, int picks) {
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (int i = 0; i < picks; i++) {
+      counts.merge(lb.pick().host(), 1, Integer::sum);
+    }
+    return counts;
+  }
 }

@@ -142,14 +142,6 @@ class OutlierEjectionTest {
     assertThat(lb.inPanic()).isFalse();
   }
 
-  private static java.util.Map<String, Integer> hosts(LoadBalancer lb, int picks) {
-    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
-    for (int i = 0; i < picks; i++) {
-      counts.merge(lb.pick().host(), 1, Integer::sum);
-    }
-    return counts;
-  }
-
   @Test
   void ejectedLocalInstancesSpillTheZonesTrafficOverToTheOthers() {
     TestView view = new TestView("payments", 0);
@@ -161,13 +153,13 @@ class OutlierEjectionTest {
     view.set(instances);
     LoadBalancer lb = LoadBalancer.builder(view).policy(Policy.roundRobin()).preferZone("a", 1)
         .outlierEjection(breakers(Duration.ofMinutes(1))).panicWhenEjectedAbove(0.9).ticker(() -> 0L).build();
-    assertThat(hosts(lb, 100)).containsOnlyKeys("10.0.0.1", "10.0.0.2");
+    assertThat(Calls.countByHost(lb, 100)).containsOnlyKeys("10.0.0.1", "10.0.0.2");
 
     Calls.failOn(lb, instances.get(0), 4);
-    assertThat(hosts(lb, 100)).as("one healthy local instance is enough").containsOnlyKeys("10.0.0.2");
+    assertThat(Calls.countByHost(lb, 100)).as("one healthy local instance is enough").containsOnlyKeys("10.0.0.2");
 
     Calls.failOn(lb, instances.get(1), 4);
-    assertThat(hosts(lb, 100)).as("no healthy local instance: the other zone").containsOnlyKeys("10.0.0.3", "10.0.0.4");
+    assertThat(Calls.countByHost(lb, 100)).as("no healthy local instance: the other zone").containsOnlyKeys("10.0.0.3", "10.0.0.4");
   }
 
   @Test
@@ -180,12 +172,12 @@ class OutlierEjectionTest {
     Calls.failOn(lb, all.get(0), 4);
     Calls.failOn(lb, all.get(1), 4);
     assertThat(events).as("2 of 4 is not above half").doesNotContain("panic 2/4");
-    assertThat(hosts(lb, 100)).as("ejected instances get no pick").containsOnlyKeys(all.get(2).host(), all.get(3).host());
+    assertThat(Calls.countByHost(lb, 100)).as("ejected instances get no pick").containsOnlyKeys(all.get(2).host(), all.get(3).host());
 
     Calls.failOn(lb, all.get(2), 4);
 
     assertThat(events).contains("panic 3/4");
-    assertThat(hosts(lb, 400)).as("in panic every instance gets picks again").hasSize(4);
+    assertThat(Calls.countByHost(lb, 400)).as("in panic every instance gets picks again").hasSize(4);
   }
 
   @Test

@@ -23,11 +23,7 @@ class PoliciesTest {
   }
 
   private static Map<String, Integer> count(LoadBalancer lb, int picks) {
-    Map<String, Integer> counts = new HashMap<>();
-    for (int i = 0; i < picks; i++) {
-      counts.merge(lb.pick().host(), 1, Integer::sum);
-    }
-    return counts;
+    return Calls.countByHost(lb, picks);
   }
 
   @Test
