@@ -117,6 +117,7 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
   /** An agent serving HTTPS with {@code certificates} and requiring a client certificate (mTLS); plain HTTP when null. */
   FakeConsul(okhttp3.tls.HandshakeCertificates certificates) {
     server.setDispatcher(this);
+    server.setServerSocketFactory(io.discovery.client.NoDelayServerSockets.INSTANCE);
     addNode(LOCAL_NODE, "127.0.0.1");
     if (certificates != null) {
       server.useHttps(certificates.sslSocketFactory());

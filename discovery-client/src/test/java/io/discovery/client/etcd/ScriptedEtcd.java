@@ -40,6 +40,7 @@ final class ScriptedEtcd extends Dispatcher implements AutoCloseable {
 
   ScriptedEtcd() {
     server.setDispatcher(this);
+    server.setServerSocketFactory(io.discovery.client.NoDelayServerSockets.INSTANCE);
     try {
       server.start();
     } catch (IOException e) {
