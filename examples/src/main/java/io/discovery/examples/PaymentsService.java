@@ -3,6 +3,7 @@ package io.discovery.examples;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.discovery.client.DiscoveryClient;
+import io.discovery.client.DiscoveryEvent;
 import io.discovery.client.Registration;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +49,12 @@ final class PaymentsService implements AutoCloseable {
       respond(exchange, "ok from " + address() + "\n");
     });
     server.start();
-    discovery = DiscoveryClient.builder().registry(registryUri).ttl(ttl).build();
+    discovery = DiscoveryClient.builder().registry(registryUri).ttl(ttl).listener(event -> {
+      if (event instanceof DiscoveryEvent.Deregistered gone) {
+        System.out.println(gone.instance().service() + " deregistered from " + registryUri + " at " + address());
+        System.out.flush();
+      }
+    }).build();
     registration = discovery.register(service, address());
   }
 

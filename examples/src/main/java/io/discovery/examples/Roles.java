@@ -1,16 +1,21 @@
 package io.discovery.examples;
 
 import io.discovery.client.DiscoveryClient;
-import io.discovery.client.NoInstancesException;
 import io.discovery.client.ServiceView;
-import io.discovery.loadbalancer.CallHandle;
+import io.discovery.loadbalancer.DiscoveryInterceptor;
 import io.discovery.loadbalancer.LoadBalancer;
+import io.discovery.loadbalancer.Policy;
+import java.io.IOException;
 import io.discovery.zookeeper.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 
 /** The single roles of the demo jar, for trying it across several terminals against one registry. */
 final class Roles {
@@ -35,40 +40,56 @@ final class Roles {
     return 0;
   }
 
-  /** {@code call <name> --registry URI [--policy round-robin|least-connection] [--requests N]}: 20 requests a second, a line a second. */
+  /**
+   * {@code call <name> --registry URI [--policy round-robin|least-connection] [--requests N]}: 20
+   * requests a second to {@code http://<name>/charge} through the OkHttp interceptor (outlier
+   * ejection, a refused connection retried on another instance), a line a second.
+   */
   static int call(Args args) throws Exception {
     args.allow("registry", "policy", "requests");
     String service = args.requireService();
     String registry = Demo.registry(args);
     String policy = args.option("policy", "round-robin");
     int limit = args.intOption("requests", 0);
-    try (DiscoveryClient discovery = Demo.client(registry); Checkout checkout = new Checkout()) {
+    Policy chosen = switch (policy) {
+      case "round-robin" -> Policy.roundRobin();
+      case "least-connection" -> Policy.leastConnection();
+      default -> throw new Args.UsageException("--policy must be round-robin or least-connection, got '" + policy + "'");
+    };
+    try (DiscoveryClient discovery = Demo.client(registry)) {
       ServiceView view = discovery.service(service);
       if (view.snapshot().stale()) {
         return Demo.fail("registry " + registry + " did not answer within " + Demo.REGISTRY_TIMEOUT.toSeconds() + " s");
       }
-      LoadBalancer lb = switch (policy) {
-        case "round-robin" -> LoadBalancer.roundRobin(view);
-        case "least-connection" -> LoadBalancer.leastConnection(view);
-        default -> throw new Args.UsageException("--policy must be round-robin or least-connection, got '" + policy + "'");
-      };
-      System.out.println("calling '" + service + "' (" + policy + ") through " + registry + "; Ctrl-C to stop");
+      OkHttpClient http = new OkHttpClient.Builder().callTimeout(5, TimeUnit.SECONDS)
+          .addInterceptor(DiscoveryInterceptor.builder(discovery)
+              .balancer(v -> LoadBalancer.builder(v).policy(chosen).outlierEjection().build()).build())
+          .build();
+      System.out.println("calling http://" + service + "/charge (" + policy + ", through the interceptor) via " + registry
+          + "; Ctrl-C to stop");
       Map<String, Integer> second = new TreeMap<>();
+      int failures = 0;
       long nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
       for (int sent = 0; limit == 0 || sent < limit; sent++) {
-        try (CallHandle call = lb.begin()) {
-          second.merge(call.instance().hostPort() + (checkout.get(call.instance()) ? "" : " FAILED"), 1, Integer::sum);
-        } catch (NoInstancesException e) {
-          second.merge(e.getMessage(), 1, Integer::sum);
+        try (Response response = http.newCall(new Request.Builder().url("http://" + service + "/charge").build()).execute()) {
+          HttpUrl served = response.request().url();
+          second.merge(served.host() + ":" + served.port() + (response.isSuccessful() ? "" : " HTTP " + response.code()), 1,
+              Integer::sum);
+          failures += response.isSuccessful() ? 0 : 1;
+        } catch (IOException e) {
+          second.merge("FAILED: " + e.getMessage(), 1, Integer::sum);
+          failures++;
         }
         if (System.nanoTime() >= nextLine) {
           System.out.println(Demo.elapsed() + " " + view.instances().size() + " instance(s)" + (view.snapshot().stale() ? " (stale)" : "")
-              + ", last second: " + second);
+              + ", last second: " + second + ", failed so far: " + failures);
           second.clear();
           nextLine += TimeUnit.SECONDS.toNanos(1);
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
       }
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
       return 0;
     }
   }
