@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -170,10 +171,10 @@ final class ZooKeeperBackend implements RegistryBackend {
         zk.create(parent, new byte[0], parent.equals(service) ? acl : baseAcl, CreateMode.CONTAINER, (rc, p, ctx, name) -> { },
             null);
       }
-      zk.create(path, data, acl, CreateMode.EPHEMERAL, (rc, p, ctx, name) -> {
+      zk.create(path, data, acl, CreateMode.EPHEMERAL, (AsyncCallback.Create2Callback) (rc, p, ctx, name, stat) -> {
         KeeperException.Code code = KeeperException.Code.get(rc);
-        if (code == KeeperException.Code.OK && registered.get(path) != data) {
-          zk.delete(path, -1, (rc2, p2, ctx2) -> { }, null); // deregistered meanwhile
+        if (code == KeeperException.Code.OK && !registered.containsKey(path)) {
+          zk.delete(path, stat.getVersion(), (rc2, p2, ctx2) -> { }, null); // deregistered meanwhile
         } else if (code != KeeperException.Code.OK) {
           log.debug("could not create {} again ({}); the next renewal registers it", path, code);
         }
@@ -223,7 +224,9 @@ final class ZooKeeperBackend implements RegistryBackend {
   @Override
   public void validate(ServiceInstance instance) {
     int limit = Integer.getInteger("jute.maxbuffer", 0xfffff);
-    int size = CuratorInstanceCodec.write(instance, 0).length + path(instance).length();
+    // The largest registration time a node can carry, and the path in bytes, as views measure it.
+    int size = CuratorInstanceCodec.write(instance, Long.MAX_VALUE).length
+        + path(instance).getBytes(StandardCharsets.UTF_8).length;
     IllegalArgumentException tooLarge = malformed.refusal(instance.service(), instance.id(), size);
     if (tooLarge != null) {
       throw tooLarge;
@@ -346,7 +349,7 @@ final class ZooKeeperBackend implements RegistryBackend {
   ServiceInstance decode(String service, String id, byte[] data, long modifiedZxid) {
     String path = servicePath(service) + "/" + id;
     String version = Long.toHexString(modifiedZxid);
-    if (malformed.tooLarge(path, version, (long) data.length + path.length())) {
+    if (malformed.tooLarge(path, version, (long) data.length + path.getBytes(StandardCharsets.UTF_8).length)) {
       return null;
     }
     try {

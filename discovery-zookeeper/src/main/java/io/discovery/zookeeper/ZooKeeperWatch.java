@@ -53,7 +53,10 @@ final class ZooKeeperWatch implements Watcher {
       ZooKeeper client = backend.client();
       zk = client;
       client.addWatch(path, this, AddWatchMode.PERSISTENT_RECURSIVE, (rc, p, ctx) -> {
-        if (rc != KeeperException.Code.OK.intValue()) {
+        if (ended.get()) {
+          // Ended while the watch was being set (a disconnect, a close): its removal may have come first.
+          client.removeWatches(path, this, WatcherType.Any, true, (rc2, p2, ctx2) -> { }, null);
+        } else if (rc != KeeperException.Code.OK.intValue()) {
           fail(KeeperException.create(KeeperException.Code.get(rc), path));
         } else {
           client.getChildren(path, false, this::listed, null);

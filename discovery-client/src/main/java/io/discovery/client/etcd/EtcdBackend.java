@@ -174,16 +174,23 @@ public final class EtcdBackend implements RegistryBackend {
 
   @Override
   public Lease register(ServiceInstance instance, Duration ttl) {
-    SharedLeases.Lease lease = leases.forTtl(Math.max(1, (ttl.toMillis() + 999) / 1000));
+    String lease = leases.forTtl(Math.max(1, (ttl.toMillis() + 999) / 1000));
     ObjectNode put = EtcdGateway.JSON.createObjectNode()
         .put("key", EtcdGateway.base64(key(instance)))
         .put("value", EtcdGateway.base64(InstanceCodec.toJson(instance)))
-        .put("lease", lease.id());
-    EtcdGateway.Reply written = gateway.post("/v3/kv/put", put);
+        .put("lease", lease);
+    EtcdGateway.Reply written;
+    try {
+      written = gateway.post("/v3/kv/put", put);
+    } catch (RuntimeException e) {
+      leases.abandoned(lease);
+      throw e;
+    }
     if (!written.ok()) {
+      leases.abandoned(lease);
       String message = "etcd refused to write " + key(instance) + ": " + written.error();
       if (written.status() == 404 || written.error().contains("lease not found")) {
-        leases.lost(lease.id()); // expired between its grant or last keepalive and this put
+        leases.lost(lease); // expired between its grant or last keepalive and this put
         throw new RegistryUnavailableException(message);
       }
       // 400 (e.g. "request is too large"), 401 and 403 (permission denied) do not heal by retrying.
@@ -191,8 +198,7 @@ public final class EtcdBackend implements RegistryBackend {
       throw permanent ? new RegistrationRejectedException(message + " (HTTP " + written.status() + ")")
           : new RegistryUnavailableException(message);
     }
-    lease.attached();
-    return new Lease(instance, lease.id());
+    return new Lease(instance, lease);
   }
 
   /**
@@ -243,7 +249,7 @@ public final class EtcdBackend implements RegistryBackend {
   }
 
   /**
-   * Deletes the key if it holds this instance under our lease, or holds it detached from any lease
+   * Deletes the key if it holds this instance's value under our lease, or detached from any lease
    * (written over by another writer with the same value); a key that now holds something else, or
    * is attached to another lease, belongs to someone else and stays. The shared lease is revoked
    * with its last registration.
@@ -255,10 +261,9 @@ public final class EtcdBackend implements RegistryBackend {
     for (String owner : new String[] {lease.id(), "0"}) {
       ObjectNode txn = EtcdGateway.JSON.createObjectNode();
       var compare = txn.putArray("compare");
+      // The value too: another registration of the same id on this client shares the lease.
       compare.addObject().put("key", key).put("target", "LEASE").put("result", "EQUAL").put("lease", owner);
-      if (owner.equals("0")) {
-        compare.addObject().put("key", key).put("target", "VALUE").put("result", "EQUAL").put("value", value);
-      }
+      compare.addObject().put("key", key).put("target", "VALUE").put("result", "EQUAL").put("value", value);
       txn.putArray("success").addObject().putObject("request_delete_range").put("key", key);
       EtcdGateway.Reply deleted = gateway.post("/v3/kv/txn", txn);
       if (!deleted.ok()) {

@@ -25,15 +25,28 @@ final class SharedLeases {
     this.nanoTime = nanoTime;
   }
 
-  /** A live lease of {@code ttlSeconds}; grants one (once, for all callers at that moment) if there is none. */
-  synchronized Lease forTtl(long ttlSeconds) {
+  /**
+   * A live lease of {@code ttlSeconds}, counting the caller as one of its holders at once (so that a
+   * registration closing meanwhile does not revoke it); grants one (once, for all callers at that
+   * moment) if there is none. A caller whose put then fails calls {@link #abandoned}.
+   */
+  synchronized String forTtl(long ttlSeconds) {
     Entry entry = byTtl.get(ttlSeconds);
     if (entry == null) {
       entry = new Entry(grant.apply(ttlSeconds), ttlSeconds, nanoTime.getAsLong());
       byTtl.put(ttlSeconds, entry);
       byId.put(entry.id, entry);
     }
-    return new Lease(this, entry);
+    entry.holders++;
+    return entry.id;
+  }
+
+  /** The holder's put failed: it no longer counts, and the lease stays for the next registration or expires. */
+  synchronized void abandoned(String id) {
+    Entry entry = byId.get(id);
+    if (entry != null) {
+      entry.holders--;
+    }
   }
 
   /** Whether a renewal of the lease {@code id} should send a keepalive now. */
@@ -69,28 +82,6 @@ final class SharedLeases {
     }
     lost(id);
     return true;
-  }
-
-  /** A lease handed to one registration. */
-  static final class Lease {
-    private final SharedLeases owner;
-    private final Entry entry;
-
-    private Lease(SharedLeases owner, Entry entry) {
-      this.owner = owner;
-      this.entry = entry;
-    }
-
-    String id() {
-      return entry.id;
-    }
-
-    /** The registration's key is written under this lease. */
-    void attached() {
-      synchronized (owner) {
-        entry.holders++;
-      }
-    }
   }
 
   private static final class Entry {

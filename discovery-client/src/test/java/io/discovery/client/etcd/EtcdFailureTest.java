@@ -234,6 +234,9 @@ class EtcdFailureTest {
     registrations.get(0).close();
     time.runDue();
     assertThat(etcd.calls("/v3/lease/revoke")).extracting(c -> c.body().path("ID").asText()).containsExactly("7000000001");
+    // Registrations of one client share the lease: a delete must also match this instance's value.
+    assertThat(etcd.calls("/v3/kv/txn")).allSatisfy(txn -> assertThat(txn.body().path("compare").findValuesAsText("target"))
+        .containsExactlyInAnyOrder("LEASE", "VALUE"));
   }
 
   @Test
