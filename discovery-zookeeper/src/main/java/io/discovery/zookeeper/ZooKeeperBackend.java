@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -165,11 +166,13 @@ final class ZooKeeperBackend implements RegistryBackend {
    * (another session's) is left to the next renewal, which replaces it.
    */
   private void createAgain(ZooKeeper zk) {
+    Set<String> services = new HashSet<>();
     registered.forEach((path, data) -> {
       String service = path.substring(0, path.lastIndexOf('/'));
-      for (String parent : parents(service)) {
-        zk.create(parent, new byte[0], parent.equals(service) ? acl : baseAcl, CreateMode.CONTAINER, (rc, p, ctx, name) -> { },
-            null);
+      if (services.add(service)) {
+        for (String parent : parents(service)) {
+          zk.create(parent, new byte[0], aclFor(parent, service), CreateMode.CONTAINER, (rc, p, ctx, name) -> { }, null);
+        }
       }
       zk.create(path, data, acl, CreateMode.EPHEMERAL, (AsyncCallback.Create2Callback) (rc, p, ctx, name, stat) -> {
         KeeperException.Code code = KeeperException.Code.get(rc);
@@ -180,6 +183,11 @@ final class ZooKeeperBackend implements RegistryBackend {
         }
       }, null);
     });
+  }
+
+  /** The ACL of {@code node}, the service node {@code service} or one of the base path's nodes above it. */
+  private List<ACL> aclFor(String node, String service) {
+    return node.equals(service) ? acl : baseAcl;
   }
 
   private void failWatches(RuntimeException error) {
@@ -248,7 +256,7 @@ final class ZooKeeperBackend implements RegistryBackend {
         try {
           String service = servicePath(instance.service());
           for (String parent : parents(service)) {
-            createParent(zk, parent, parent.equals(service) ? acl : baseAcl);
+            createParent(zk, parent, aclFor(parent, service));
           }
           zk.create(path, data, acl, CreateMode.EPHEMERAL);
           break;

@@ -175,13 +175,9 @@ public final class EtcdBackend implements RegistryBackend {
   @Override
   public Lease register(ServiceInstance instance, Duration ttl) {
     String lease = leases.forTtl(Math.max(1, (ttl.toMillis() + 999) / 1000));
-    ObjectNode put = EtcdGateway.JSON.createObjectNode()
-        .put("key", EtcdGateway.base64(key(instance)))
-        .put("value", EtcdGateway.base64(InstanceCodec.toJson(instance)))
-        .put("lease", lease);
     EtcdGateway.Reply written;
     try {
-      written = gateway.post("/v3/kv/put", put);
+      written = put(key(instance), InstanceCodec.toJson(instance), lease);
     } catch (RuntimeException e) {
       leases.abandoned(lease);
       throw e;
@@ -189,7 +185,7 @@ public final class EtcdBackend implements RegistryBackend {
     if (!written.ok()) {
       leases.abandoned(lease);
       String message = "etcd refused to write " + key(instance) + ": " + written.error();
-      if (written.status() == 404 || written.error().contains("lease not found")) {
+      if (leaseNotFound(written)) {
         leases.lost(lease); // expired between its grant or last keepalive and this put
         throw new RegistryUnavailableException(message);
       }
@@ -236,9 +232,8 @@ public final class EtcdBackend implements RegistryBackend {
       // Deleted or replaced by another writer: callers would never see this instance again. Put it back under our lease.
       log.warn("etcd key {} no longer holds this instance under lease {} ({}); writing it back", key, lease.id(),
           kv.isMissingNode() ? "someone deleted it" : "another writer replaced it");
-      EtcdGateway.Reply written = gateway.post("/v3/kv/put", EtcdGateway.JSON.createObjectNode()
-          .put("key", EtcdGateway.base64(key)).put("value", EtcdGateway.base64(ours)).put("lease", lease.id()));
-      if (written.status() == 404 || written.error().contains("lease not found")) {
+      EtcdGateway.Reply written = put(key, ours, lease.id());
+      if (leaseNotFound(written)) {
         leases.lost(lease.id());
         throw new LeaseLostException("etcd lease " + lease.id() + " not found");
       }
@@ -279,6 +274,17 @@ public final class EtcdBackend implements RegistryBackend {
         log.debug("could not revoke etcd lease {} ({}); it expires by itself", lease.id(), reply.error());
       }
     }
+  }
+
+  /** Puts {@code key} = {@code json} attached to {@code lease}. */
+  private EtcdGateway.Reply put(String key, String json, String lease) {
+    return gateway.post("/v3/kv/put", EtcdGateway.JSON.createObjectNode()
+        .put("key", EtcdGateway.base64(key)).put("value", EtcdGateway.base64(json)).put("lease", lease));
+  }
+
+  /** etcd's answer to a put under a lease it no longer has. */
+  private static boolean leaseNotFound(EtcdGateway.Reply reply) {
+    return reply.status() == 404 || reply.error().contains("lease not found");
   }
 
   /** Grants a lease for the shared lease table; throws when etcd refuses. */

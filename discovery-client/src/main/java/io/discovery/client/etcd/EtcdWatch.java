@@ -65,7 +65,7 @@ final class EtcdWatch {
     }
     List<ServiceInstance> instances = new ArrayList<>();
     for (JsonNode kv : reply.body().path("kvs")) {
-      ServiceInstance instance = decode(kv);
+      ServiceInstance instance = decode(EtcdGateway.fromBase64(kv.path("key").asText()), kv);
       if (instance != null) {
         instances.add(instance);
       }
@@ -159,8 +159,8 @@ final class EtcdWatch {
       Map<String, ServiceInstance> changed = new LinkedHashMap<>(); // by key; null: gone (or no longer readable)
       for (JsonNode event : events) {
         JsonNode kv = event.path("kv");
-        changed.put(EtcdGateway.fromBase64(kv.path("key").asText()),
-            "DELETE".equals(event.path("type").asText()) ? null : decode(kv));
+        String key = EtcdGateway.fromBase64(kv.path("key").asText());
+        changed.put(key, "DELETE".equals(event.path("type").asText()) ? null : decode(key, kv));
       }
       revision = Math.max(revision, EtcdGateway.int64(result.path("header"), "revision"));
       deliver(changed);
@@ -171,8 +171,7 @@ final class EtcdWatch {
     throw new RegistryUnavailableException("etcd closed the watch stream of '" + keyPrefix + "'");
   }
 
-  private ServiceInstance decode(JsonNode kv) {
-    String key = EtcdGateway.fromBase64(kv.path("key").asText());
+  private ServiceInstance decode(String key, JsonNode kv) {
     String value = EtcdGateway.fromBase64(kv.path("value").asText(""));
     return backend.decode(service, key, value, EtcdGateway.int64(kv, "mod_revision"));
   }
