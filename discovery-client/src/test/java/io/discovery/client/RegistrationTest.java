@@ -308,6 +308,8 @@ class RegistrationTest {
     hook.run();
     assertThat(registry.instances("payments")).isEmpty();
 
+    assertThatThrownBy(() -> Runtime.getRuntime().addShutdownHook(hook)).as("the hook is installed")
+        .isInstanceOf(IllegalArgumentException.class);
     hooked.close();
     assertThat(Runtime.getRuntime().removeShutdownHook(hook)).as("close removed the hook").isFalse();
   }

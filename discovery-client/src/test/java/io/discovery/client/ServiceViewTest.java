@@ -107,7 +107,11 @@ class ServiceViewTest {
   @Test
   void closingTheClientStopsTheWatch() {
     ServiceView view = client.service("payments");
+    assertThat(registry.watches("payments")).isEqualTo(1);
+
     client.close();
+
+    assertThat(registry.watches("payments")).isZero();
     peer.register(ServiceInstance.of("payments", "10.0.0.1:80"), Duration.ofSeconds(10));
     assertThat(view.instances()).isEmpty();
   }

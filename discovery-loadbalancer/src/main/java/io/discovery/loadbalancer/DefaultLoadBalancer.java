@@ -12,12 +12,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The balancer behind every policy. It subscribes to its view and builds an immutable picker for
@@ -44,7 +45,9 @@ final class DefaultLoadBalancer implements LoadBalancer {
   private final double panicShare;
   private final Listener listener;
   private final LongSupplier ticker;
+  private final Supplier<RandomGenerator> random;
   private final double decayNanos;
+  private final double failurePenalty;
   private final boolean filtering;
   /** Whether calls need their start time: for latency-aware policies and breakers (a clock read costs ~20 ns). */
   private final boolean timed;
@@ -69,7 +72,8 @@ final class DefaultLoadBalancer implements LoadBalancer {
   DefaultLoadBalancer(LoadBalancer.Builder b) {
     this.view = b.view;
     this.policy = b.policy;
-    this.policyState = b.policy.newState();
+    this.random = b.random;
+    this.policyState = b.policy.newState(random);
     this.zone = b.zone;
     this.minHealthyInZone = b.minHealthyInZone;
     this.slowStartNanos = b.slowStart == null ? 0 : b.slowStart.toNanos();
@@ -78,6 +82,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     this.listener = b.listener;
     this.ticker = b.ticker;
     this.decayNanos = b.policy.decayNanos();
+    this.failurePenalty = b.policy.failurePenalty();
     this.filtering = breakers != null || slowStartNanos > 0;
     this.timed = breakers != null || b.policy.usesLatency();
     this.clocked = timed || slowStartNanos > 0;
@@ -176,7 +181,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     }
     // Unlucky draws: take any admitted candidate, scanning from a random start.
     int n = c.size();
-    int start = ThreadLocalRandom.current().nextInt(n);
+    int start = random.get().nextInt(n);
     for (int k = 0; k < n; k++) {
       int i = (start + k) % n;
       int admitted = ignoreEjection ? 0 : admit(c.stats[i], probe);
@@ -204,7 +209,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
       return true;
     }
     double share = (double) (now - s.firstSeenNanos) / slowStartNanos;
-    return share >= 1 || ThreadLocalRandom.current().nextDouble() < Math.max(MIN_SLOW_START_SHARE, share);
+    return share >= 1 || random.get().nextDouble() < Math.max(MIN_SLOW_START_SHARE, share);
   }
 
   private boolean panicking(int total) {
@@ -261,9 +266,9 @@ final class DefaultLoadBalancer implements LoadBalancer {
         }
       }
       local = new Candidates(li, ls);
-      localChooser = policy.chooser(local, policyState);
+      localChooser = policy.chooser(local, policyState, random);
     }
-    Chooser chooser = all.length == 0 ? (key, attempt, clock) -> 0 : policy.chooser(everyone, policyState);
+    Chooser chooser = all.length == 0 ? (key, attempt, clock) -> 0 : policy.chooser(everyone, policyState, random);
     picker = new Picker(snapshot, everyone, chooser, local, localChooser);
   }
 
@@ -366,7 +371,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
         reported = true;
         long now = ticker.getAsLong();
         long rtt = now - startNanos;
-        stats.observeFailure(rtt, now, decayNanos);
+        stats.observeFailure(rtt, now, decayNanos, failurePenalty);
         if (stats.breaker != null) {
           stats.breaker.onError(rtt, TimeUnit.NANOSECONDS, error);
         }

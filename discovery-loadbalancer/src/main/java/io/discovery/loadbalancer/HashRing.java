@@ -4,7 +4,8 @@ import io.discovery.client.ServiceInstance;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * A consistent-hash ring over one set of candidates. Each point is one sorted {@code long}: the
@@ -19,8 +20,10 @@ final class HashRing implements Chooser {
 
   private final long[] points;
   private final int size;
+  private final Supplier<RandomGenerator> random;
 
-  private HashRing(long[] points, int size) {
+  private HashRing(long[] points, int size, Supplier<RandomGenerator> random) {
+    this.random = random;
     this.points = points;
     this.size = size;
   }
@@ -31,7 +34,7 @@ final class HashRing implements Chooser {
    * its id and address when another candidate has the same id, so a key follows an instance that
    * moves and instances that share an id stay apart.
    */
-  static HashRing of(Candidates c, int virtualNodes) {
+  static HashRing of(Candidates c, int virtualNodes, Supplier<RandomGenerator> random) {
     int n = c.size();
     if (n > OWNER_MASK) {
       throw new IllegalArgumentException("too many instances for a hash ring: " + n + ", at most " + OWNER_MASK);
@@ -62,7 +65,7 @@ final class HashRing implements Chooser {
       }
     }
     Arrays.sort(points);
-    return new HashRing(points, n);
+    return new HashRing(points, n, random);
   }
 
   /** How many points the ring holds. */
@@ -73,7 +76,7 @@ final class HashRing implements Chooser {
   @Override
   public int choose(long key, int attempt, long nowNanos) {
     if (key == 0) {
-      return ThreadLocalRandom.current().nextInt(size);
+      return random.get().nextInt(size);
     }
     int pos = lowerBound(key & ~OWNER_MASK);
     int owner = owner(pos);

@@ -37,12 +37,12 @@ final class InstanceStats extends InFlightTail {
   }
 
   /**
-   * Records a failed call: at least twice the current (decayed) estimate, so that an instance that
-   * fails fast is never mistaken for a fast one, and repeated failures push it away quickly.
+   * Records a failed call: at least {@code penalty} times the current (decayed) estimate, so that an
+   * instance that fails fast is never mistaken for a fast one, and repeated failures push it away quickly.
    */
-  synchronized void observeFailure(long rttNanos, long nowNanos, double tauNanos) {
+  synchronized void observeFailure(long rttNanos, long nowNanos, double tauNanos, double penalty) {
     double decayed = ewmaNanos * decay(Math.max(0, nowNanos - stampNanos) / tauNanos);
-    ewmaNanos = Math.max(rttNanos, 2 * decayed);
+    ewmaNanos = Math.max(rttNanos, penalty * decayed);
     stampNanos = nowNanos;
   }
 

@@ -7,7 +7,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Picks an instance of one service for each outbound call, from the view's current snapshot. The
@@ -83,6 +86,7 @@ public interface LoadBalancer {
     double panicShare = 1.0;
     Listener listener = new Listener() { };
     LongSupplier ticker = System::nanoTime;
+    Supplier<RandomGenerator> random = ThreadLocalRandom::current;
 
     private Builder(ServiceView view) {
       this.view = Objects.requireNonNull(view, "view");
@@ -171,6 +175,21 @@ public interface LoadBalancer {
      */
     public Builder ticker(LongSupplier ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Where the balancer's random draws come from (default {@code ThreadLocalRandom::current}):
+     * round-robin starting points, the two choices of least-connection and peak-EWMA, the random
+     * policies, keyless consistent-hash picks, slow-start admission and the fallback scan after
+     * unlucky draws. {@code source.get()} is called on the picking thread for each draw, so what it
+     * returns must be safe to use there. A seeded generator, in a test or a simulation driven from
+     * one thread, makes every run take the same path.
+     */
+    public Builder random(Supplier<? extends RandomGenerator> source) {
+      @SuppressWarnings("unchecked") // a supplier of a subtype supplies RandomGenerators
+      Supplier<RandomGenerator> typed = (Supplier<RandomGenerator>) Objects.requireNonNull(source, "source");
+      this.random = typed;
       return this;
     }
 

@@ -2,7 +2,8 @@ package io.discovery.loadbalancer;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * How a {@link LoadBalancer} chooses among the instances it may use. Each policy turns a snapshot
@@ -17,11 +18,12 @@ public abstract class Policy {
   }
 
   /** State shared by all choosers of one balancer (e.g. a round-robin position), or null. */
-  Object newState() {
+  Object newState(Supplier<RandomGenerator> random) {
     return null;
   }
 
-  abstract Chooser chooser(Candidates candidates, Object state);
+  /** A chooser over {@code candidates}; every random draw it makes comes from {@code random}. */
+  abstract Chooser chooser(Candidates candidates, Object state, Supplier<RandomGenerator> random);
 
   @Override
   public String toString() {
@@ -52,12 +54,12 @@ public abstract class Policy {
   public static Policy roundRobin() {
     return new Policy("round-robin") {
       @Override
-      Object newState() {
-        return new StripedSequence();
+      Object newState(Supplier<RandomGenerator> random) {
+        return new StripedSequence(random.get());
       }
 
       @Override
-      Chooser chooser(Candidates c, Object state) {
+      Chooser chooser(Candidates c, Object state, Supplier<RandomGenerator> random) {
         StripedSequence sequence = (StripedSequence) state;
         int n = c.size();
         return (key, attempt, now) -> sequence.next(n);
@@ -78,12 +80,12 @@ public abstract class Policy {
   public static Policy weightedRoundRobin() {
     return new Policy("weighted-round-robin") {
       @Override
-      Object newState() {
-        return new StripedSequence();
+      Object newState(Supplier<RandomGenerator> random) {
+        return new StripedSequence(random.get());
       }
 
       @Override
-      Chooser chooser(Candidates c, Object state) {
+      Chooser chooser(Candidates c, Object state, Supplier<RandomGenerator> random) {
         StripedSequence sequence = (StripedSequence) state;
         int[] order = smoothOrder(weights(c));
         return (key, attempt, now) -> order[sequence.next(order.length)];
@@ -95,9 +97,9 @@ public abstract class Policy {
   public static Policy random() {
     return new Policy("random") {
       @Override
-      Chooser chooser(Candidates c, Object state) {
+      Chooser chooser(Candidates c, Object state, Supplier<RandomGenerator> random) {
         int n = c.size();
-        return (key, attempt, now) -> ThreadLocalRandom.current().nextInt(n);
+        return (key, attempt, now) -> random.get().nextInt(n);
       }
     };
   }
@@ -106,7 +108,7 @@ public abstract class Policy {
   public static Policy weightedRandom() {
     return new Policy("weighted-random") {
       @Override
-      Chooser chooser(Candidates c, Object state) {
+      Chooser chooser(Candidates c, Object state, Supplier<RandomGenerator> random) {
         int[] weights = weights(c);
         long[] prefix = new long[weights.length];
         long total = 0;
@@ -116,7 +118,7 @@ public abstract class Policy {
         }
         long sum = total;
         return (key, attempt, now) -> {
-          long r = ThreadLocalRandom.current().nextLong(sum);
+          long r = random.get().nextLong(sum);
           int i = Arrays.binarySearch(prefix, r + 1);
           return i >= 0 ? i : -i - 1;
         };
@@ -131,19 +133,19 @@ public abstract class Policy {
   public static Policy leastConnection() {
     return new Policy("least-connection") {
       @Override
-      Chooser chooser(Candidates c, Object state) {
+      Chooser chooser(Candidates c, Object state, Supplier<RandomGenerator> random) {
         InstanceStats[] stats = c.stats;
         int n = stats.length;
         if (n == 1) {
           return (key, attempt, now) -> 0;
         }
         if (n <= 8) {
-          return (key, attempt, now) -> attempt > 0 ? ThreadLocalRandom.current().nextInt(n) : exactMinimum(stats);
+          return (key, attempt, now) -> attempt > 0 ? random.get().nextInt(n) : exactMinimum(stats, random.get());
         }
         return (key, attempt, now) -> {
-          ThreadLocalRandom random = ThreadLocalRandom.current();
-          int a = random.nextInt(n);
-          int b = other(random, n, a);
+          RandomGenerator r = random.get();
+          int a = r.nextInt(n);
+          int b = other(r, n, a);
           return stats[b].inFlight() < stats[a].inFlight() ? b : a;
         };
       }
@@ -151,14 +153,14 @@ public abstract class Policy {
   }
 
   /** A random index in {@code [0, n)} other than {@code a}: the second of two distinct choices. */
-  private static int other(ThreadLocalRandom random, int n, int a) {
+  private static int other(RandomGenerator random, int n, int a) {
     int b = random.nextInt(n - 1);
     return b >= a ? b + 1 : b;
   }
 
-  private static int exactMinimum(InstanceStats[] stats) {
+  private static int exactMinimum(InstanceStats[] stats, RandomGenerator random) {
     int n = stats.length;
-    int start = ThreadLocalRandom.current().nextInt(n);
+    int start = random.nextInt(n);
     int best = start;
     int bestCount = stats[start].inFlight();
     for (int k = 1; k < n && bestCount > 0; k++) {
@@ -172,9 +174,17 @@ public abstract class Policy {
     return best;
   }
 
+  /** The default failure penalty of peak-EWMA: a failed call counts as at least twice the estimate. */
+  public static final double DEFAULT_FAILURE_PENALTY = 2.0;
+
   /** Peak-EWMA with the default decay window of 10 s; see {@link #peakEwma(Duration)}. */
   public static Policy peakEwma() {
     return peakEwma(Duration.ofSeconds(10));
+  }
+
+  /** Peak-EWMA with a failure penalty of {@value #DEFAULT_FAILURE_PENALTY}; see {@link #peakEwma(Duration, double)}. */
+  public static Policy peakEwma(Duration decay) {
+    return peakEwma(decay, DEFAULT_FAILURE_PENALTY);
   }
 
   /**
@@ -183,24 +193,33 @@ public abstract class Policy {
    * exponentially weighted average; with no samples it decays toward zero over {@code decay}, so an
    * instance that was slow gets tried again. A failed call counts as at least twice the current
    * estimate, so an instance that fails fast is not mistaken for a fast one.
+   *
+   * @param failurePenalty how many times its current estimate a failed call counts as, at least
+   *     (1 to 100; 1 times a failure like a success); {@code discovery-benchmarks/results/RESULTS.md}
+   *     shows what other values do
    */
-  public static Policy peakEwma(Duration decay) {
+  public static Policy peakEwma(Duration decay, double failurePenalty) {
     if (decay.isZero() || decay.isNegative()) {
       throw new IllegalArgumentException("invalid peak-EWMA decay " + decay + ": expected more than zero");
     }
+    if (!(failurePenalty >= 1 && failurePenalty <= 100)) {
+      throw new IllegalArgumentException("invalid peak-EWMA failure penalty " + failurePenalty + ": expected 1 to 100");
+    }
     double tau = decay.toNanos();
-    return new Policy("peak-ewma(" + decay + ")") {
+    String name = failurePenalty == DEFAULT_FAILURE_PENALTY ? "peak-ewma(" + decay + ")"
+        : "peak-ewma(" + decay + ", failure x" + failurePenalty + ")";
+    return new Policy(name) {
       @Override
-      Chooser chooser(Candidates c, Object state) {
+      Chooser chooser(Candidates c, Object state, Supplier<RandomGenerator> random) {
         InstanceStats[] stats = c.stats;
         int n = stats.length;
         if (n == 1) {
           return (key, attempt, now) -> 0;
         }
         return (key, attempt, now) -> {
-          ThreadLocalRandom random = ThreadLocalRandom.current();
-          int a = random.nextInt(n);
-          int b = other(random, n, a);
+          RandomGenerator r = random.get();
+          int a = r.nextInt(n);
+          int b = other(r, n, a);
           return stats[b].cost(now, tau) < stats[a].cost(now, tau) ? b : a;
         };
       }
@@ -208,6 +227,11 @@ public abstract class Policy {
       @Override
       double decayNanos() {
         return tau;
+      }
+
+      @Override
+      double failurePenalty() {
+        return failurePenalty;
       }
 
       @Override
@@ -229,8 +253,8 @@ public abstract class Policy {
     }
     return new Policy("consistent-hash(" + virtualNodes + ")") {
       @Override
-      Chooser chooser(Candidates c, Object state) {
-        return HashRing.of(c, virtualNodes);
+      Chooser chooser(Candidates c, Object state, Supplier<RandomGenerator> random) {
+        return HashRing.of(c, virtualNodes, random);
       }
     };
   }
@@ -243,6 +267,11 @@ public abstract class Policy {
   /** Whether the policy reads latency estimates, so calls must be timed. */
   boolean usesLatency() {
     return false;
+  }
+
+  /** How many times the estimate a failed call counts as, at least. */
+  double failurePenalty() {
+    return DEFAULT_FAILURE_PENALTY;
   }
 
   /** The latency decay window for stats updates, in nanoseconds (peak-EWMA's, else 10 s). */

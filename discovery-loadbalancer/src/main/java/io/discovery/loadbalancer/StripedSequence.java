@@ -1,6 +1,6 @@
 package io.discovery.loadbalancer;
 
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -15,8 +15,7 @@ final class StripedSequence {
   private static final int PAD = 16; // 16 ints = 64 bytes between counters
   private final AtomicIntegerArray counters = new AtomicIntegerArray(STRIPES * PAD);
 
-  StripedSequence() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
+  StripedSequence(RandomGenerator random) {
     for (int i = 0; i < STRIPES; i++) {
       counters.set(i * PAD, random.nextInt() & Integer.MAX_VALUE);
     }

@@ -183,7 +183,7 @@ class ChurnTest {
     Set<String> buildThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     Policy recording = new Policy("recording") {
       @Override
-      Chooser chooser(Candidates candidates, Object state) {
+      Chooser chooser(Candidates candidates, Object state, java.util.function.Supplier<java.util.random.RandomGenerator> random) {
         buildThreads.add(Thread.currentThread().getName());
         return (key, attempt, now) -> 0;
       }
@@ -215,6 +215,6 @@ class ChurnTest {
         .map(i -> i.toBuilder().weight(ServiceInstance.MAX_WEIGHT).build()).toList();
     view.set(heavy);
     Candidates candidates = new Candidates(heavy.toArray(new ServiceInstance[0]), new InstanceStats[heavy.size()]);
-    assertThat(HashRing.of(candidates, 160).points()).isLessThanOrEqualTo(HashRing.MAX_POINTS);
+    assertThat(HashRing.of(candidates, 160, java.util.concurrent.ThreadLocalRandom::current).points()).isLessThanOrEqualTo(HashRing.MAX_POINTS);
   }
 }

@@ -32,7 +32,7 @@ class HashRingTest {
   @Test
   void keysSpreadOverEqualInstancesAndStayWhereTheyAre() {
     List<ServiceInstance> three = instances(3);
-    HashRing ring = HashRing.of(candidates(three), 128);
+    HashRing ring = HashRing.of(candidates(three), 128, java.util.concurrent.ThreadLocalRandom::current);
     int[] counts = new int[3];
     for (int k = 0; k < KEYS; k++) {
       int owner = ring.choose(Hashing.hash("user-" + k) | 1, 0, 0);
@@ -47,9 +47,9 @@ class HashRingTest {
   @Test
   void removingAnInstanceMovesOnlyItsOwnKeys() {
     List<ServiceInstance> four = instances(4);
-    HashRing before = HashRing.of(candidates(four), 128);
+    HashRing before = HashRing.of(candidates(four), 128, java.util.concurrent.ThreadLocalRandom::current);
     List<ServiceInstance> three = four.subList(0, 3);
-    HashRing after = HashRing.of(candidates(three), 128);
+    HashRing after = HashRing.of(candidates(three), 128, java.util.concurrent.ThreadLocalRandom::current);
 
     int moved = 0;
     for (int k = 0; k < KEYS; k++) {
@@ -66,7 +66,7 @@ class HashRingTest {
   void aHeavierInstanceGetsItsShareOfKeys() {
     List<ServiceInstance> list = List.of(ServiceInstance.builder("payments", "10.0.0.1:80").weight(3).build(),
         ServiceInstance.of("payments", "10.0.0.2:80"));
-    HashRing ring = HashRing.of(candidates(list), 128);
+    HashRing ring = HashRing.of(candidates(list), 128, java.util.concurrent.ThreadLocalRandom::current);
     assertThat(ring.points()).isEqualTo(4 * 128);
     int heavy = 0;
     for (int k = 0; k < KEYS; k++) {
@@ -78,7 +78,7 @@ class HashRingTest {
   @Test
   void aLaterAttemptWalksOnToTheNextDistinctOwners() {
     List<ServiceInstance> three = instances(3);
-    HashRing ring = HashRing.of(candidates(three), 128);
+    HashRing ring = HashRing.of(candidates(three), 128, java.util.concurrent.ThreadLocalRandom::current);
     for (int k = 0; k < 200; k++) {
       long key = Hashing.hash("user-" + k) | 1;
       Set<Integer> owners = new HashSet<>();
@@ -98,7 +98,7 @@ class HashRingTest {
     }
     many.add(ServiceInstance.of("payments", "10.2.0.1:80")); // weight 1 among the heaviest
 
-    HashRing ring = HashRing.of(candidates(many), 128);
+    HashRing ring = HashRing.of(candidates(many), 128, java.util.concurrent.ThreadLocalRandom::current);
 
     assertThat(ring.points()).isBetween(HashRing.MAX_POINTS - many.size(), HashRing.MAX_POINTS + many.size());
     Set<Integer> owners = new HashSet<>();
@@ -112,7 +112,7 @@ class HashRingTest {
   void instancesSharingAnIdOnDifferentHostsEachOwnKeys() {
     List<ServiceInstance> list = List.of(ServiceInstance.builder("payments", "10.0.0.1:80").id("web").build(),
         ServiceInstance.builder("payments", "10.0.0.2:80").id("web").build());
-    HashRing ring = HashRing.of(candidates(list), 128);
+    HashRing ring = HashRing.of(candidates(list), 128, java.util.concurrent.ThreadLocalRandom::current);
     int first = 0;
     for (int k = 0; k < KEYS; k++) {
       first += ring.choose(Hashing.hash("user-" + k) | 1, 0, 0) == 0 ? 1 : 0;
@@ -125,8 +125,8 @@ class HashRingTest {
     List<ServiceInstance> before = instances(3);
     List<ServiceInstance> after = new ArrayList<>(before);
     after.set(1, ServiceInstance.builder("payments", "10.9.9.9:80").id(before.get(1).id()).build());
-    HashRing a = HashRing.of(candidates(before), 128);
-    HashRing b = HashRing.of(candidates(after), 128);
+    HashRing a = HashRing.of(candidates(before), 128, java.util.concurrent.ThreadLocalRandom::current);
+    HashRing b = HashRing.of(candidates(after), 128, java.util.concurrent.ThreadLocalRandom::current);
     for (int k = 0; k < 1000; k++) {
       assertThat(ownerOf(b, after, k)).isEqualTo(ownerOf(a, before, k));
     }

@@ -36,11 +36,21 @@ class InstanceStatsTest {
     InstanceStats s = stats(null);
     s.observe(10 * MS, 0, TAU);
 
-    s.observeFailure(1 * MS, 0, TAU); // failed fast: must not look fast
+    s.observeFailure(1 * MS, 0, TAU, Policy.DEFAULT_FAILURE_PENALTY); // failed fast: must not look fast
 
     assertThat(s.cost(0, TAU)).isEqualTo(20.0 * MS);
-    s.observeFailure(100 * MS, 0, TAU); // a slow failure counts at its own latency when that is more
+    s.observeFailure(100 * MS, 0, TAU, Policy.DEFAULT_FAILURE_PENALTY); // a slow failure counts at its own latency when that is more
     assertThat(s.cost(0, TAU)).isEqualTo(100.0 * MS);
+  }
+
+  @Test
+  void theFailurePenaltyScalesTheEstimate() {
+    InstanceStats s = stats(null);
+    s.observe(10 * MS, 0, TAU);
+
+    s.observeFailure(1 * MS, 0, TAU, 4);
+
+    assertThat(s.cost(0, TAU)).isEqualTo(40.0 * MS);
   }
 
   @Test
@@ -48,7 +58,7 @@ class InstanceStatsTest {
     InstanceStats s = stats(null);
     s.observe(10 * MS, 0, TAU);
 
-    s.observeFailure(0, (long) TAU, TAU);
+    s.observeFailure(0, (long) TAU, TAU, Policy.DEFAULT_FAILURE_PENALTY);
 
     assertThat(s.cost((long) TAU, TAU)).isCloseTo(2 * 10.0 * MS * Math.exp(-1), within(1.0));
   }

@@ -63,6 +63,11 @@ public final class MemoryRegistry {
     return list(service);
   }
 
+  /** How many watches on {@code service} are open now, for tests that check that a client closes what it opened. */
+  public synchronized int watches(String service) {
+    return watchers.getOrDefault(service, List.of()).size();
+  }
+
   /** The registry's revision: it grows with every change. */
   public synchronized long revision() {
     return revision;
