@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, then integration tests against real servers that the tests start
+# Runs every test: unit tests (the benchmarks module included, for its simulation tests), then integration tests against real servers that the tests start
 # themselves on free loopback ports (etcd, dnsmasq as a DNS server, ZooKeeper inside the JVM).
 # Installs Debian's etcd-server and dnsmasq-base first when they are missing.
 set -euo pipefail
@@ -16,4 +16,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-exec mvn -B verify "$@"
+exec mvn -B -Pbenchmarks verify "$@"

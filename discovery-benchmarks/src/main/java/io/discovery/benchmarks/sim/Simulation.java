@@ -7,11 +7,11 @@ import io.discovery.client.Snapshot;
 import io.discovery.loadbalancer.CallHandle;
 import io.discovery.loadbalancer.LoadBalancer;
 import io.discovery.loadbalancer.Policy;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeoutException;
@@ -21,49 +21,125 @@ import java.util.function.Consumer;
  * A discrete-event simulation of one client spreading open-loop (Poisson) traffic over backends, in
  * virtual time, driving our real balancers and call handles (their ticker is the virtual clock).
  * Each backend serves a number of requests at once and queues the rest; a client gives up after the
- * timeout (the backend still does the work). Arrivals and service times come from a seeded
- * generator; the balancers' own random draws (ThreadLocalRandom) do not, so figures can differ in
- * the last digit between runs.
+ * timeout (the backend still does the work).
+ *
+ * <p>Three seeded streams keep a run reproducible to the request: the arrival gaps; each request's
+ * own draws for its service time, taken at its arrival so they do not depend on where it goes; and
+ * the balancer's draws ({@link LoadBalancer.Builder#random}). Every policy therefore sees the same
+ * arrivals and the same per-request draws for a seed.
  */
 public final class Simulation {
 
   /** What the backends do. */
   public record Scenario(String name, int backends, int workersPerBackend, double requestsPerSecond, double seconds,
-                         double timeoutSeconds, ServiceTime serviceTime) {
+                         double timeoutSeconds, Backends behaviour) {
+
+    /** This scenario with {@code workers} per backend. */
+    public Scenario withWorkers(int workers) {
+      return new Scenario(name + ", " + workers + " workers per backend", backends, workers, requestsPerSecond, seconds,
+          timeoutSeconds, behaviour);
+    }
   }
 
-  /** A service-time sampler: seconds for a request to backend {@code b} starting at {@code t} seconds. */
-  public interface ServiceTime {
-    double sample(int backend, double t, SplittableRandom random);
+  /** How backends answer. */
+  public interface Backends {
+    /** The answer of backend {@code b} to a request that starts service at {@code t} seconds, from the request's own draws. */
+    Answer answer(int b, double t, SplittableRandom requestDraws);
+
+    /** What an oracle knows: the expected service time of {@code b} at {@code t}, infinite for a backend that fails. */
+    double expectedSeconds(int b, double t);
+  }
+
+  /** A backend's answer: after {@code seconds}, a success or an error (a 5xx). */
+  public record Answer(double seconds, boolean ok) {
   }
 
   /** What one policy achieved. */
   public record Result(String policy, long requests, long succeeded, double p50, double p99, double p999, long[] failuresPerSecond) {
-    double successRate() {
+    public double successRate() {
       return (double) succeeded / requests;
     }
   }
 
   /**
-   * Scenario 1, after Linkerd's "Beyond Round Robin" (2016): 11 backends with latencies around a
-   * 167 ms median, 1000 requests/s for 60 s, one backend slowed to 2 s from t = 15 s for 30 s, 1 s timeout.
+   * Scenario 1, after Linkerd's "Beyond Round Robin" (2016): 11 backends with log-normal latencies
+   * around a 167 ms median ({@code sigma} 0.25 there), 1000 requests/s for 60 s, one backend slowed
+   * to 2 s from t = 15 s for 30 s, 1 s timeout. Each backend serves any number of requests at once.
    */
-  public static Scenario linkerd() {
-    double sigma = 0.25;
-    return new Scenario("Linkerd 2016: 11 backends, 167 ms median, one at 2 s for 30 s, 1000 rps, 1 s timeout",
-        11, 10_000, 1000, 60, 1.0, (b, t, r) -> {
-          if (b == 0 && t >= 15 && t < 45) {
-            return 2.0;
+  public static Scenario linkerd(double sigma) {
+    return new Scenario("Linkerd 2016: 11 backends, 167 ms median (sigma " + sigma + "), one at 2 s for 30 s, 1000 rps, 1 s timeout",
+        11, 10_000, 1000, 60, 1.0, new Backends() {
+          @Override
+          public Answer answer(int b, double t, SplittableRandom r) {
+            return new Answer(b == 0 && slow(t) ? 2.0 : 0.167 * Math.exp(sigma * gaussian(r)), true);
           }
-          return 0.167 * Math.exp(sigma * gaussian(r));
+
+          @Override
+          public double expectedSeconds(int b, double t) {
+            return b == 0 && slow(t) ? 2.0 : 0.167 * Math.exp(sigma * sigma / 2);
+          }
         });
+  }
+
+  /** Scenario 1 as Linkerd ran it. */
+  public static Scenario linkerd() {
+    return linkerd(0.25);
+  }
+
+  private static boolean slow(double t) {
+    return t >= 15 && t < 45;
   }
 
   /** Scenario 2: 10 single-worker backends (10 ms mean, exponential), one 10x slower, arrivals at 70% of capacity, 1 s timeout. */
   public static Scenario tenXSlower() {
     double capacity = 9 / 0.010 + 1 / 0.100;
-    return new Scenario(String.format(Locale.ROOT, "10 single-worker backends, 10 ms mean, one 10x slower, %.0f rps (70%% of capacity), 1 s timeout", 0.7 * capacity),
-        10, 1, 0.7 * capacity, 60, 1.0, (b, t, r) -> -Math.log(1 - r.nextDouble()) * (b == 0 ? 0.100 : 0.010));
+    return new Scenario(String.format(java.util.Locale.ROOT,
+        "10 single-worker backends, 10 ms mean, one 10x slower, %.0f rps (70%% of capacity), 1 s timeout", 0.7 * capacity),
+        10, 1, 0.7 * capacity, 60, 1.0, new Backends() {
+          @Override
+          public Answer answer(int b, double t, SplittableRandom r) {
+            return new Answer(-Math.log(1 - r.nextDouble()) * mean(b), true);
+          }
+
+          @Override
+          public double expectedSeconds(int b, double t) {
+            return mean(b);
+          }
+
+          private double mean(int b) {
+            return b == 0 ? 0.100 : 0.010;
+          }
+        });
+  }
+
+  /**
+   * Scenario 3, one the failure penalty was not designed for: 10 backends of 50 ms median latency
+   * (log-normal, sigma 0.25), 20 workers each, 1000 rps, 1 s timeout. From t = 15 s for 30 s,
+   * backend 0 fails every request with a 5xx in 1 ms, and backend 1 is bimodal all along: 90% of its
+   * answers in 10 ms, 10% in 800 ms.
+   */
+  public static Scenario fastFailureAndBimodal() {
+    return new Scenario("10 backends, 50 ms median, 20 workers each, 1000 rps, 1 s timeout; one fails fast (5xx in 1 ms) for 30 s,"
+        + " one bimodal (90% 10 ms, 10% 800 ms)", 10, 20, 1000, 60, 1.0, new Backends() {
+          @Override
+          public Answer answer(int b, double t, SplittableRandom r) {
+            if (b == 0 && slow(t)) {
+              return new Answer(0.001, false);
+            }
+            if (b == 1) {
+              return new Answer(r.nextDouble() < 0.9 ? 0.010 : 0.800, true);
+            }
+            return new Answer(0.050 * Math.exp(0.25 * gaussian(r)), true);
+          }
+
+          @Override
+          public double expectedSeconds(int b, double t) {
+            if (b == 0 && slow(t)) {
+              return Double.POSITIVE_INFINITY;
+            }
+            return b == 1 ? 0.9 * 0.010 + 0.1 * 0.800 : 0.050 * Math.exp(0.25 * 0.25 / 2);
+          }
+        });
   }
 
   private static double gaussian(SplittableRandom r) {
@@ -74,17 +150,28 @@ public final class Simulation {
 
   /** Runs {@code scenario} with a balancer made by {@code policy} over a view of its backends. */
   public static Result run(Scenario scenario, String name, Policy policy, long seed) {
-    return new Engine(scenario, seed).run(name, policy);
+    return new Engine(scenario, seed).run(name, policy, null);
   }
 
-  /** Runs {@code scenario} with an oracle that picks the backend with the fewest requests queued or in service. */
+  /** Runs {@code scenario} sending each request to the backend with the fewest requests queued or in service. */
+  public static Result runShortestQueue(Scenario scenario, long seed) {
+    return new Engine(scenario, seed).run("shortest queue (knows queues, not latencies)", null, Engine::shortestQueue);
+  }
+
+  /**
+   * Runs {@code scenario} with an oracle: each request goes to the backend where it would finish
+   * soonest by that backend's true expected service time and its queue, and never to one that fails.
+   * No client-side policy knows as much: an upper bound for them.
+   */
   public static Result runOracle(Scenario scenario, long seed) {
-    return new Engine(scenario, seed).run("oracle (shortest queue)", null);
+    return new Engine(scenario, seed).run("oracle (knows latencies and queues)", null, Engine::soonestExpected);
   }
 
   private static final class Engine {
     private final Scenario scenario;
-    private final SplittableRandom random;
+    private final SplittableRandom arrivals;
+    private final SplittableRandom requestDraws;
+    private final SplittableRandom balancerDraws;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final int[] busy;
     private final List<ArrayDeque<Request>> queues = new ArrayList<>();
@@ -93,11 +180,14 @@ public final class Simulation {
     private long succeeded;
     private long requests;
     private final List<Double> latencies = new ArrayList<>();
-    private long[] failuresPerSecond;
+    private final long[] failuresPerSecond;
 
     Engine(Scenario scenario, long seed) {
       this.scenario = scenario;
-      this.random = new SplittableRandom(seed);
+      SplittableRandom root = new SplittableRandom(seed);
+      this.arrivals = root.split();
+      this.requestDraws = root.split();
+      this.balancerDraws = root.split();
       this.busy = new int[scenario.backends()];
       this.failuresPerSecond = new long[(int) Math.ceil(scenario.seconds() + scenario.timeoutSeconds()) + 1];
       for (int i = 0; i < scenario.backends(); i++) {
@@ -109,12 +199,14 @@ public final class Simulation {
       final double arrival;
       final int backend;
       final CallHandle call;
+      final long draws;
       boolean finished;
 
-      Request(double arrival, int backend, CallHandle call) {
+      Request(double arrival, int backend, CallHandle call, long draws) {
         this.arrival = arrival;
         this.backend = backend;
         this.call = call;
+        this.draws = draws;
       }
     }
 
@@ -130,7 +222,7 @@ public final class Simulation {
       events.add(new Event(time, sequence++, action));
     }
 
-    Result run(String name, Policy policy) {
+    Result run(String name, Policy policy, java.util.function.ToIntFunction<Engine> router) {
       List<ServiceInstance> instances = new ArrayList<>();
       for (int i = 0; i < scenario.backends(); i++) {
         instances.add(ServiceInstance.builder("backend", "10.0.0." + (i + 1) + ":" + (1000 + i)).build());
@@ -138,8 +230,8 @@ public final class Simulation {
       Snapshot snapshot = new Snapshot("backend", instances, 1, Instant.EPOCH, false);
       ServiceView view = new SettableView(snapshot);
       LoadBalancer lb = policy == null ? null
-          : LoadBalancer.builder(view).policy(policy).ticker(() -> (long) (now * 1e9)).build();
-      at(0, t -> arrive(lb));
+          : LoadBalancer.builder(view).policy(policy).ticker(() -> (long) (now * 1e9)).random(() -> balancerDraws).build();
+      at(0, t -> arrive(lb, router));
       while (!events.isEmpty()) {
         Event e = events.poll();
         now = e.time();
@@ -150,30 +242,31 @@ public final class Simulation {
           failuresPerSecond);
     }
 
-    private void arrive(LoadBalancer lb) {
+    private void arrive(LoadBalancer lb, java.util.function.ToIntFunction<Engine> router) {
       if (now >= scenario.seconds()) {
         return;
       }
       requests++;
+      long draws = requestDraws.nextLong();
       CallHandle call = lb == null ? null : lb.begin();
-      int backend = call == null ? shortestQueue() : call.instance().port() - 1000;
-      Request request = new Request(now, backend, call);
+      int backend = call == null ? router.applyAsInt(this) : call.instance().port() - 1000;
+      Request request = new Request(now, backend, call, draws);
       if (busy[backend] < scenario.workersPerBackend()) {
         serve(request);
       } else {
         queues.get(backend).add(request);
       }
       at(now + scenario.timeoutSeconds(), t -> finish(request, false));
-      double gap = -Math.log(1 - random.nextDouble()) / scenario.requestsPerSecond();
-      at(now + gap, t -> arrive(lb));
+      double gap = -Math.log(1 - arrivals.nextDouble()) / scenario.requestsPerSecond();
+      at(now + gap, t -> arrive(lb, router));
     }
 
     private void serve(Request request) {
       busy[request.backend]++;
-      double service = scenario.serviceTime().sample(request.backend, now, random);
-      at(now + service, t -> {
+      Answer answer = scenario.behaviour().answer(request.backend, now, new SplittableRandom(request.draws));
+      at(now + answer.seconds(), t -> {
         busy[request.backend]--;
-        finish(request, true);
+        finish(request, answer.ok());
         Request next = queues.get(request.backend).poll();
         if (next != null) {
           serve(next);
@@ -181,38 +274,54 @@ public final class Simulation {
       });
     }
 
-    private void finish(Request request, boolean answered) {
+    /** Ends {@code request} once: answered (ok or not) by its backend, or given up on at the timeout. */
+    private void finish(Request request, boolean ok) {
       if (request.finished) {
         return;
       }
       request.finished = true;
       latencies.add(now - request.arrival);
-      if (answered) {
+      if (ok) {
         succeeded++;
       } else {
         failuresPerSecond[(int) request.arrival]++;
       }
       if (request.call != null) {
-        if (answered) {
+        if (ok) {
           request.call.succeeded();
         } else {
-          request.call.failed(new TimeoutException("gave up after " + scenario.timeoutSeconds() + " s"));
+          request.call.failed(new TimeoutException("failed or gave up after " + (now - request.arrival) + " s"));
         }
         request.call.close();
       }
     }
 
     private int shortestQueue() {
+      return best(b -> busy[b] + queues.get(b).size());
+    }
+
+    private int soonestExpected() {
+      int workers = scenario.workersPerBackend();
+      return best(b -> {
+        double service = scenario.behaviour().expectedSeconds(b, now);
+        int ahead = busy[b] + queues.get(b).size();
+        double wait = ahead < workers ? 0 : (double) (ahead - workers + 1) / workers * service;
+        return wait + service;
+      });
+    }
+
+    /** The backend with the lowest score, ties broken at random from the balancer's stream. */
+    private int best(java.util.function.IntToDoubleFunction score) {
       int best = -1;
-      int bestLoad = Integer.MAX_VALUE;
+      double bestScore = Double.POSITIVE_INFINITY;
       int ties = 0;
       for (int b = 0; b < busy.length; b++) {
-        int load = busy[b] + queues.get(b).size();
-        if (load < bestLoad) {
+        double s = score.applyAsDouble(b);
+        if (best < 0 || s < bestScore) {
           best = b;
-          bestLoad = load;
+          bestScore = s;
           ties = 1;
-        } else if (load == bestLoad && random.nextInt(++ties) == 0) {
+        } else if (s == bestScore && balancerDraws.nextInt(++ties) == 0) {
           best = b;
         }
       }
@@ -228,33 +337,17 @@ public final class Simulation {
     return sorted[Math.max(0, i)];
   }
 
-  /** Prints both scenarios as markdown tables. */
-  public static void main(String[] args) {
+  /** Prints the scenarios and the ablation as markdown; the first argument is the seed (default 42). */
+  public static void main(String[] args) throws IOException {
     long seed = args.length > 0 ? Long.parseLong(args[0]) : 42;
-    StringBuilder out = new StringBuilder();
-    for (Scenario scenario : List.of(linkerd(), tenXSlower())) {
-      out.append("\n### ").append(scenario.name()).append("\n\n");
-      out.append("| policy | requests | success | p50 | p99 | p99.9 |\n|---|---:|---:|---:|---:|---:|\n");
-      List<Result> results = new ArrayList<>();
-      results.add(run(scenario, "round-robin", Policy.roundRobin(), seed));
-      results.add(run(scenario, "random", Policy.random(), seed));
-      results.add(run(scenario, "least-connection", Policy.leastConnection(), seed));
-      results.add(run(scenario, "peak-EWMA (10 s decay)", Policy.peakEwma(), seed));
-      results.add(runOracle(scenario, seed));
-      for (Result r : results) {
-        out.append(String.format(Locale.ROOT, "| %s | %d | %.2f%% | %.0f ms | %.0f ms | %.0f ms |%n", r.policy(), r.requests(),
-            100 * r.successRate(), r.p50() * 1000, r.p99() * 1000, r.p999() * 1000));
-      }
-    }
-    System.out.print(out);
+    System.out.print(SimulationReport.markdown(seed));
     if (args.length > 1 && args[1].equals("--timeline")) {
-      for (Scenario scenario : List.of(linkerd(), tenXSlower())) {
+      for (Scenario scenario : List.of(linkerd(), tenXSlower(), fastFailureAndBimodal())) {
         for (Policy policy : List.of(Policy.leastConnection(), Policy.peakEwma())) {
           System.out.println(scenario.name().substring(0, 20) + " " + policy + " failures by arrival second: "
               + java.util.Arrays.toString(run(scenario, policy.toString(), policy, seed).failuresPerSecond()));
         }
       }
     }
-    System.out.println("\nseed " + seed + "; arrivals and service times are seeded, the balancers' own random draws are not.");
   }
 }
