@@ -131,7 +131,24 @@ public abstract class Policy {
    * spread), the better of two distinct random instances over more.
    */
   public static Policy leastConnection() {
-    return new Policy("least-connection") {
+    return leastConnection(DEFAULT_EXACT_UP_TO);
+  }
+
+  /** Up to how many instances {@link #leastConnection()} scans them all. */
+  public static final int DEFAULT_EXACT_UP_TO = 8;
+
+  /**
+   * Fewest calls in flight: an exact minimum over up to {@code exactUpTo} instances (a scan from a
+   * random start, so ties spread; it costs a read per instance), the better of two distinct random
+   * instances over more (two reads, whatever the count; nearly as good in practice, and it does
+   * not send every new call to the same idle instance).
+   */
+  public static Policy leastConnection(int exactUpTo) {
+    if (exactUpTo < 1) {
+      throw new IllegalArgumentException("invalid exact scan limit " + exactUpTo + ": expected 1 or more");
+    }
+    String name = exactUpTo == DEFAULT_EXACT_UP_TO ? "least-connection" : "least-connection(exact up to " + exactUpTo + ")";
+    return new Policy(name) {
       @Override
       Chooser chooser(Candidates c, Object state, Supplier<RandomGenerator> random) {
         InstanceStats[] stats = c.stats;
@@ -139,7 +156,7 @@ public abstract class Policy {
         if (n == 1) {
           return (key, attempt, now) -> 0;
         }
-        if (n <= 8) {
+        if (n <= exactUpTo) {
           return (key, attempt, now) -> attempt > 0 ? random.get().nextInt(n) : exactMinimum(stats, random.get());
         }
         return (key, attempt, now) -> {

@@ -97,6 +97,26 @@ class SeededPathsTest {
   }
 
   @Test
+  void anExactScanLimitAboveTheCountScansAllInstances() {
+    TestView view = new TestView("payments", 20);
+    LoadBalancer lb = LoadBalancer.builder(view).policy(Policy.leastConnection(20)).random(() -> random).build();
+    List<CallHandle> held = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      random.then(i); // a scan from i ends at once on the idle instance i
+      held.add(lb.begin());
+    }
+    held.get(17).close(); // the only instance with no call in flight now
+
+    random.then(5); // from 5, past 12 busy instances
+    assertThat(lb.pick()).isEqualTo(view.instances().get(17));
+    assertThat(random.left()).isZero();
+    assertThat(Policy.leastConnection(20).toString()).isEqualTo("least-connection(exact up to 20)");
+    assertThat(Policy.leastConnection(Policy.DEFAULT_EXACT_UP_TO).toString()).isEqualTo(Policy.leastConnection().toString());
+    assertThatThrownBy(() -> Policy.leastConnection(0)).hasMessageContaining("invalid exact scan limit 0");
+    held.forEach(CallHandle::close);
+  }
+
+  @Test
   void aKeylessConsistentHashPickIsDrawn() {
     TestView view = new TestView("payments", 3);
     LoadBalancer lb = LoadBalancer.builder(view).policy(Policy.consistentHash()).random(() -> random).build();

@@ -49,6 +49,9 @@ public class PickBenchmark {
     DiscoveryClient client;
     LoadBalancer roundRobin;
     LoadBalancer leastConnection;
+    LoadBalancer leastConnectionExact;
+    /** Calls held open for the whole trial, so least-connection compares real counts and an exact scan cannot stop early. */
+    final List<CallHandle> held = new ArrayList<>();
     LoadBalancer peakEwma;
     LoadBalancer consistentHash;
     String[] keys;
@@ -66,6 +69,12 @@ public class PickBenchmark {
       }
       roundRobin = LoadBalancer.roundRobin(view);
       leastConnection = LoadBalancer.leastConnection(view);
+      leastConnectionExact = LoadBalancer.builder(view).policy(Policy.leastConnection(Integer.MAX_VALUE)).build();
+      for (LoadBalancer lb : List.of(leastConnection, leastConnectionExact)) {
+        for (int i = 0; i < 2 * instances; i++) {
+          held.add(lb.begin());
+        }
+      }
       peakEwma = LoadBalancer.builder(view).policy(Policy.peakEwma()).build();
       consistentHash = LoadBalancer.builder(view).policy(Policy.consistentHash()).build();
       keys = new String[1024];
@@ -76,6 +85,7 @@ public class PickBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+      held.forEach(CallHandle::close);
       client.close();
     }
   }
@@ -109,9 +119,21 @@ public class PickBenchmark {
     return s.roundRobin.pick();
   }
 
+  /** Least-connection as configured by default (exact up to 8 instances, two choices beyond), two calls in flight per instance. */
   @Benchmark
   public ServiceInstance oursLeastConnection(Ours s) {
     try (CallHandle call = s.leastConnection.begin()) {
+      return call.instance();
+    }
+  }
+
+  /**
+   * Least-connection scanning every instance (the O(n) way Ribbon's BestAvailable and Dubbo's
+   * LeastActive choose), with two calls in flight per instance: the like-for-like row for them.
+   */
+  @Benchmark
+  public ServiceInstance oursLeastConnectionExactScan(Ours s) {
+    try (CallHandle call = s.leastConnectionExact.begin()) {
       return call.instance();
     }
   }
@@ -136,13 +158,17 @@ public class PickBenchmark {
     return a[(f.next.getAndIncrement() & Integer.MAX_VALUE) % a.length];
   }
 
-  /** Two random slots of an AtomicIntegerArray of in-flight counts, increment on the chosen, decrement after. */
+  /**
+   * Two distinct random slots of an AtomicIntegerArray of in-flight counts (as ours draws them),
+   * increment on the chosen, decrement after.
+   */
   @Benchmark
   public ServiceInstance floorPowerOfTwoChoices(Floor f) {
     int n = f.array.length;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int a = random.nextInt(n);
-    int b = random.nextInt(n);
+    int b = random.nextInt(n - 1);
+    b = b >= a ? b + 1 : b;
     int chosen = f.inFlight.get(b) < f.inFlight.get(a) ? b : a;
     f.inFlight.incrementAndGet(chosen);
     ServiceInstance instance = f.array[chosen];
