@@ -62,8 +62,8 @@ public final class Report {
       threadCounts.put(threads, true);
       readRebuilds(Path.of(pair[1]), rebuilds);
       for (JsonNode run : JSON.readTree(Path.of(pair[1]).toFile())) {
-        if (run.path("benchmark").asText().contains("RebuildBenchmark")) {
-          continue;
+        if (run.path("benchmark").asText().contains("RebuildBenchmark") || run.path("benchmark").asText().contains("ViewChangeBenchmark")) {
+          continue; // tables of their own (README: "Propagation")
         }
         String name = name(run);
         String instances = run.path("params").path("instances").asText();
