@@ -215,6 +215,19 @@ public final class DiscoveryClient implements AutoCloseable {
     return true;
   }
 
+  /**
+   * The services that have at least one instance in the registry now, sorted (Consul: its catalog,
+   * Consul's own service included). Asks the registry on the caller's thread; for tools that show
+   * the whole registry, not for picking instances.
+   *
+   * @throws UnsupportedOperationException when the registry cannot list services (DNS SRV)
+   * @throws RegistryUnavailableException when the registry cannot be reached
+   */
+  public java.util.SortedSet<String> services() {
+    checkOpen();
+    return settings.backend().services();
+  }
+
   /** The services this client watches (has a cached view of), in lower case. */
   public java.util.Set<String> watchedServices() {
     return java.util.Set.copyOf(views.keySet());

@@ -203,6 +203,32 @@ final class ZooKeeperBackend implements RegistryBackend {
     }
   }
 
+  /** The base path's children that have children: one read of the base path, then one per service node. */
+  @Override
+  public java.util.SortedSet<String> services() {
+    ZooKeeper zk = client();
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    try {
+      for (String child : zk.getChildren(basePath, false)) {
+        try {
+          if (!zk.getChildren(basePath + "/" + child, false).isEmpty()) {
+            names.add(child);
+          }
+        } catch (KeeperException.NoNodeException gone) {
+          // removed between the two reads
+        }
+      }
+    } catch (KeeperException.NoNodeException empty) {
+      return names;
+    } catch (KeeperException e) {
+      throw new RegistryUnavailableException("ZooKeeper could not list the services under " + basePath + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryUnavailableException("interrupted while listing the services under " + basePath, e);
+    }
+    return names;
+  }
+
   String servicePath(String service) {
     return basePath + "/" + service;
   }

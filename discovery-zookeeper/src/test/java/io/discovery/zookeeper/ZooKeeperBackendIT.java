@@ -110,6 +110,29 @@ class ZooKeeperBackendIT {
   }
 
   @Test
+  void servicesAreTheBasePathsChildrenWithInstancesCuratorsIncluded() throws Exception {
+    DiscoveryClient client = DiscoveryClient.builder().registry(server.uri() + "/listing").ttl(TTL).withoutShutdownHook().build();
+    toClose.add(client);
+    assertThat(client.services()).as("no base path yet").isEmpty();
+    Registration registration = client.register(ServiceInstance.of(service, "10.1.2.3:8888"));
+    assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    CuratorFramework framework = CuratorFrameworkFactory.newClient(server.connectString(), 10_000, 5_000, new RetryOneTime(100));
+    framework.start();
+    toClose.add(framework);
+    assertThat(framework.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+    ServiceDiscovery<Void> curator = ServiceDiscoveryBuilder.builder(Void.class).client(framework).basePath("/listing").build();
+    curator.start();
+    toClose.add(curator);
+    curator.registerService(org.apache.curator.x.discovery.ServiceInstance.<Void>builder().name("curator-one").address("10.0.0.9")
+        .port(80).build());
+
+    assertThat(client.services()).containsExactly("curator-one", service);
+
+    registration.close();
+    assertThat(client.services()).as("an empty service node is no service").containsExactly("curator-one");
+  }
+
+  @Test
   void registersAnEphemeralNodeThatCuratorReadsWithItsAddressPortAndMetadata() throws Exception {
     ServiceInstance instance = ServiceInstance.builder(service, "10.1.2.3:8888")
         .metadata("version", "2.1").zone("eu-1a").weight(3).build();

@@ -187,6 +187,25 @@ public final class ConsulBackend implements RegistryBackend {
     return result;
   }
 
+  /** The catalog's services ({@code /v1/catalog/services}), which include Consul's own. */
+  @Override
+  public java.util.SortedSet<String> services() {
+    HttpUrl.Builder url = base.newBuilder().addPathSegments("v1/catalog/services");
+    if (datacenter != null) {
+      url.addQueryParameter("dc", datacenter);
+    }
+    JsonNode catalog;
+    try (Response response = execute(unary, new Request.Builder().url(url.build()).get().build())) {
+      check(response, "list the catalog's services");
+      catalog = JSON.readTree(bodyOf(response));
+    } catch (IOException e) {
+      throw new RegistryUnavailableException("Consul answered the catalog's services with unreadable JSON: " + e.getMessage());
+    }
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    catalog.fieldNames().forEachRemaining(name -> names.add(name.toLowerCase(java.util.Locale.ROOT)));
+    return names;
+  }
+
   @Override
   public WatchHandle watch(String service, WatchListener listener) {
     ConsulWatch watch = new ConsulWatch(this, service, listener);

@@ -41,6 +41,11 @@ final class DnsSrvBackend implements RegistryBackend {
     this.scheduler = scheduler;
   }
 
+  /** The DNS server asked. */
+  java.net.InetSocketAddress server() {
+    return dns.server();
+  }
+
   @Override
   public void validate(ServiceInstance instance) {
     throw new UnsupportedOperationException(READ_ONLY);
@@ -98,7 +103,7 @@ final class DnsSrvBackend implements RegistryBackend {
         String host = hostOf((InetAddress) address.data());
         instances.add(new ServiceInstance(service, target.target() + "-" + host.replace(':', '_') + "-" + target.port(), host,
             target.port(), false, Map.of("dns.target", target.target(), "dns.priority", Integer.toString(target.priority())),
-            Math.max(1, Math.min(target.weight(), ServiceInstance.MAX_WEIGHT)), null));
+            Math.max(1, target.weight()), null)); // 16 bits: never above MAX_WEIGHT
       }
     }
     Duration refresh = Duration.ofSeconds(ttl);

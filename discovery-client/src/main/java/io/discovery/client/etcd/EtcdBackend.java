@@ -148,6 +148,28 @@ public final class EtcdBackend implements RegistryBackend {
     return servicePrefix(instance.service()) + instance.id();
   }
 
+  /** Every key under the prefix, without values: the service is the segment after the prefix. */
+  @Override
+  public java.util.SortedSet<String> services() {
+    String all = prefix + "/";
+    EtcdGateway.Reply reply = gateway.post("/v3/kv/range", EtcdGateway.JSON.createObjectNode()
+        .put("key", EtcdGateway.base64(all))
+        .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(all)))
+        .put("keys_only", true));
+    if (!reply.ok()) {
+      throw new RegistryUnavailableException("etcd could not list the keys under '" + all + "': " + reply.error());
+    }
+    java.util.SortedSet<String> services = new java.util.TreeSet<>();
+    for (com.fasterxml.jackson.databind.JsonNode kv : reply.body().path("kvs")) {
+      String rest = EtcdGateway.fromBase64(kv.path("key").asText()).substring(all.length());
+      int slash = rest.indexOf('/');
+      if (slash > 0 && slash < rest.length() - 1) {
+        services.add(rest.substring(0, slash));
+      }
+    }
+    return services;
+  }
+
   String servicePrefix(String service) {
     return prefix + "/" + service + "/";
   }

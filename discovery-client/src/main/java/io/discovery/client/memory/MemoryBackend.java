@@ -34,6 +34,11 @@ public final class MemoryBackend implements RegistryBackend {
   }
 
   @Override
+  public java.util.SortedSet<String> services() {
+    return registry.services();
+  }
+
+  @Override
   public WatchHandle watch(String service, WatchListener listener) {
     return registry.watch(service, listener);
   }

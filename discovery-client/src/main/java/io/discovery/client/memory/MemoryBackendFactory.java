@@ -15,7 +15,8 @@ public final class MemoryBackendFactory implements RegistryBackendFactory {
   @Override
   public RegistryBackend create(URI uri, BackendContext context) {
     String name = uri.getAuthority() != null ? uri.getAuthority() : uri.getSchemeSpecificPart();
-    if (name == null || name.isBlank() || name.equals("//")) {
+    name = name == null ? "" : name.replaceAll("^/+|/+$", "");
+    if (name.isBlank()) {
       name = "default";
     }
     return MemoryRegistry.named(name).backend(context.scheduler());

@@ -63,6 +63,18 @@ public final class MemoryRegistry {
     return list(service);
   }
 
+  /** The services with at least one instance now, sorted. */
+  public synchronized java.util.SortedSet<String> services() {
+    checkReachable();
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    services.forEach((name, entries) -> {
+      if (!entries.isEmpty()) {
+        names.add(name);
+      }
+    });
+    return names;
+  }
+
   /** How many watches on {@code service} are open now, for tests that check that a client closes what it opened. */
   public synchronized int watches(String service) {
     return watchers.getOrDefault(service, List.of()).size();

@@ -38,6 +38,16 @@ public interface RegistryBackend extends AutoCloseable {
    */
   WatchHandle watch(String service, WatchListener listener);
 
+  /**
+   * The names of the services that have at least one instance registered now, sorted: for tools
+   * that show the whole registry. One call to the registry, made on the caller's thread.
+   *
+   * @throws UnsupportedOperationException from a registry that cannot list its services (DNS)
+   */
+  default java.util.SortedSet<String> services() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list the services of its registry");
+  }
+
   /** Releases connections and threads; does not deregister anything. Idempotent. */
   @Override
   void close();

@@ -55,6 +55,7 @@ import okhttp3.HttpUrl;
  *       reset when the agent restarts. A blocking query waits until that index passes {@code index}, for at most
  *       {@code wait} (clamped to 10 min) plus up to wait/16 of jitter (agent/structs: maxQueryTime, jitter).</li>
  *   <li>{@code GET /v1/health/state/critical}: a flat array of checks.</li>
+ *   <li>{@code GET /v1/catalog/services}: service names with their tags, Consul's own service included.</li>
  *   <li>ACLs as {@link FakeAcl} describes: 403 with Consul's own bodies for writes, 200 with entries filtered
  *       for reads.</li>
  *   <li>{@link #restart()} keeps services registered through the API with their check state (the agent
@@ -306,6 +307,9 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
       if (method.equals("GET") && path.startsWith("/v1/health/service/")) {
         return health(url, token);
       }
+      if (method.equals("GET") && path.equals("/v1/catalog/services")) {
+        return catalogServices(token);
+      }
       if (method.equals("GET") && path.equals("/v1/health/state/critical")) {
         return critical(token);
       }
@@ -537,6 +541,28 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
       answer.addHeader("X-Consul-Results-Filtered-By-ACLs", "true");
     }
     return answer.build();
+  }
+
+  /**
+   * {@code GET /v1/catalog/services}: each service name with the union of its instances' tags,
+   * Consul's own service (registered by the servers) included; names a token may not read are left out.
+   */
+  private MockResponse catalogServices(String token) {
+    Map<String, java.util.Set<String>> names = new java.util.TreeMap<>();
+    names.put("consul", new java.util.TreeSet<>());
+    for (Entry e : services.values()) {
+      java.util.Set<String> tags = names.computeIfAbsent(e.def.path("Name").asText(), n -> new java.util.TreeSet<>());
+      e.def.path("Tags").forEach(t -> tags.add(t.asText()));
+    }
+    ObjectNode out = JSON.createObjectNode();
+    if (acl.allows(token, "service:read")) {
+      names.forEach((name, tags) -> {
+        ArrayNode array = out.putArray(name);
+        tags.forEach(array::add);
+      });
+    }
+    return new MockResponse.Builder().code(200).addHeader("X-Consul-Index", Long.toString(index))
+        .addHeader("Content-Type", "application/json").body(out.toString()).build();
   }
 
   /**
