@@ -173,7 +173,7 @@ public final class ConsulBackend implements RegistryBackend {
     JsonNode array;
     try (Response response = execute(unary, new Request.Builder().url(url.build()).get().build())) {
       check(response, "read critical checks");
-      array = JSON.readTree(bodyOf(response));
+      array = JSON.readTree(response.body().string());
     } catch (IOException e) {
       throw new RegistryUnavailableException("Consul answered critical checks with unreadable JSON: " + e.getMessage());
     }
@@ -197,7 +197,7 @@ public final class ConsulBackend implements RegistryBackend {
     JsonNode catalog;
     try (Response response = execute(unary, new Request.Builder().url(url.build()).get().build())) {
       check(response, "list the catalog's services");
-      catalog = JSON.readTree(bodyOf(response));
+      catalog = JSON.readTree(response.body().string());
     } catch (IOException e) {
       throw new RegistryUnavailableException("Consul answered the catalog's services with unreadable JSON: " + e.getMessage());
     }

@@ -2,6 +2,8 @@ package io.discovery.client.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.discovery.client.Stderr;
+
 import org.junit.jupiter.api.Test;
 
 class MalformedEntriesTest {

@@ -1,15 +1,15 @@
-package io.discovery.client.spi;
+package io.discovery.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** What code run inside {@link #capture} printed to standard error, where slf4j-simple logs in tests. */
-final class Stderr {
+public final class Stderr {
   private Stderr() {
   }
 
-  static String capture(Runnable action) {
+  public static String capture(Runnable action) {
     PrintStream original = System.err;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
