@@ -162,7 +162,7 @@ class EtcdCallsTest {
   void theSizeLimitCountsUtf8BytesOfKeyAndValue() {
     EtcdBackend strict = EtcdBackendFactory.parse(URI.create(etcd.uri())).maxInstanceBytes(1000).build();
     try {
-      ServiceInstance wide = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("w", "é€😀").build();
+      ServiceInstance wide = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("w", "\u007f\u0080é\u07ff\u0800€😀").build();
       String key = "/services/payments/" + wide.id();
       String value = InstanceCodec.toJson(wide);
       int bytes = key.getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length;
@@ -229,6 +229,118 @@ class EtcdCallsTest {
       assertThat(failures).isEmpty();
     } finally {
       quick.close();
+    }
+  }
+
+  @Test
+  void aRenewalOfAnIntactKeyWritesNothing() {
+    Lease lease = registered();
+
+    backend.renew(lease);
+
+    assertThat(etcd.paths()).containsExactly("/v3/lease/keepalive", "/v3/kv/range");
+  }
+
+  @Test
+  void aValueChangedUnderOurLeaseIsWrittenBack() {
+    Lease lease = registered();
+    ServiceInstance changed = A.toBuilder().weight(9).build();
+    String value = java.util.Base64.getEncoder().encodeToString(InstanceCodec.toJson(changed).getBytes(StandardCharsets.UTF_8));
+    etcd.then("/v3/kv/range", 200, "{\"kvs\":[{\"key\":\"" + ScriptedEtcd.key(A) + "\",\"value\":\"" + value + "\",\"lease\":\""
+        + lease.id() + "\"}]}");
+
+    backend.renew(lease);
+
+    assertThat(etcd.calls("/v3/kv/put")).hasSize(1);
+  }
+
+  @Test
+  void theLeaseTtlIsTheRegistrationTtlRoundedUpToSeconds() {
+    backend.register(A, Duration.ofMillis(1500));
+    backend.register(ServiceInstance.of("payments", "10.0.0.2:80"), Duration.ofMillis(200));
+
+    assertThat(etcd.calls("/v3/lease/grant")).extracting(c -> c.body().path("TTL").asText()).containsExactly("2", "1");
+  }
+
+  @Test
+  void aRegistrationThatFailedGivesUpItsHoldOnTheSharedLease() {
+    Lease lease = backend.register(A, TTL);
+    etcd.then("/v3/kv/put", 429, "{\"error\":\"etcdserver: too many requests\"}");
+    assertThatThrownBy(() -> backend.register(ServiceInstance.of("payments", "10.0.0.2:80"), TTL))
+        .isInstanceOf(RegistryUnavailableException.class);
+    etcd.then("/v3/kv/txn", 200, "{\"succeeded\":true}");
+
+    backend.deregister(lease);
+
+    assertThat(etcd.paths()).as("the last holder revokes").endsWith("/v3/lease/revoke");
+  }
+
+  @Test
+  void aRegistrationWhosePutCannotBeSentGivesUpItsHoldToo() throws Exception {
+    Lease lease = backend.register(A, TTL);
+    etcd.then("/v3/kv/put", new mockwebserver3.MockResponse.Builder()
+        .onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build());
+    assertThatThrownBy(() -> backend.register(ServiceInstance.of("payments", "10.0.0.2:80"), TTL))
+        .isInstanceOf(RegistryUnavailableException.class);
+    etcd.then("/v3/kv/txn", 200, "{\"succeeded\":true}");
+
+    backend.deregister(lease);
+
+    assertThat(etcd.paths()).endsWith("/v3/lease/revoke");
+  }
+
+  @Test
+  void etcdsRequestLimitIsCheckedBeforeSending() {
+    EtcdBackend roomy = EtcdBackendFactory.parse(URI.create(etcd.uri())).maxInstanceBytes(4_000_000).build();
+    try {
+      ServiceInstance empty = ServiceInstance.builder("payments", "10.0.0.1:80").metadata("pad", "").build();
+      int base = ("/services/payments/" + empty.id()).length() + InstanceCodec.toJson(empty).length();
+      int room = EtcdBackend.MAX_REQUEST_BYTES - 1024 - base;
+      roomy.validate(empty.toBuilder().metadata("pad", "x".repeat(room)).build());
+      assertThatThrownBy(() -> roomy.validate(empty.toBuilder().metadata("pad", "x".repeat(room + 1)).build()))
+          .hasMessageContaining("etcd accepts requests of at most 1572864 bytes");
+    } finally {
+      roomy.close();
+    }
+  }
+
+  @Test
+  void aMemberAnswering500IsLeftAndOneAnswering501IsBelieved() {
+    try (ScriptedEtcd other = new ScriptedEtcd()) {
+      EtcdBackend both = EtcdBackendFactory.parse(URI.create(etcd.uri() + "," + other.uri().substring("etcd://".length()))).build();
+      try {
+        etcd.then("/v3/lease/grant", 500, "{\"error\":\"etcdserver: internal\"}");
+        both.register(A, TTL);
+        assertThat(other.paths()).containsExactly("/v3/lease/grant", "/v3/kv/put");
+
+        other.then("/v3/kv/txn", 501, "{\"error\":\"Not Implemented\"}");
+        assertThatThrownBy(() -> both.deregister(new Lease(A, "7"))).isInstanceOf(RegistryUnavailableException.class)
+            .hasMessageContaining("Not Implemented");
+        assertThat(etcd.calls("/v3/kv/txn")).as("a 501 is an answer, not a reason to move").isEmpty();
+      } finally {
+        both.close();
+      }
+    }
+  }
+
+  @Test
+  void anUnreachableMemberIsLeftForTheNextInTurn() throws Exception {
+    int dead;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      dead = closed.getLocalPort();
+    }
+    try (ScriptedEtcd second = new ScriptedEtcd(); ScriptedEtcd third = new ScriptedEtcd()) {
+      second.then("/v3/lease/grant", 503, "{\"error\":\"etcdserver: no leader\"}");
+      EtcdBackend three = EtcdBackendFactory.parse(URI.create("etcd://127.0.0.1:" + dead + "," + second.uri().substring(7) + ","
+          + third.uri().substring(7))).build();
+      try {
+        three.register(A, TTL);
+
+        assertThat(second.paths()).as("tried in turn after the dead one").containsExactly("/v3/lease/grant");
+        assertThat(third.paths()).containsExactly("/v3/lease/grant", "/v3/kv/put");
+      } finally {
+        three.close();
+      }
     }
   }
 }

@@ -30,7 +30,7 @@ class EtcdServicesTest {
   @Test
   void servicesAreTheSegmentsAfterThePrefixReadWithoutValues() {
     etcd.then("/v3/kv/range", 200, "{\"header\":{\"revision\":\"9\"},\"kvs\":[" + String.join(",",
-        key("/svc/payments/a"), key("/svc/payments/b"), key("/svc/orders/x"), key("/svc/stray"), key("/svc/empty/")) + "]}");
+        key("/svc/payments/a"), key("/svc/payments/b"), key("/svc/orders/x"), key("/svc/stray"), key("/svc/empty/"), key("/svc//x")) + "]}");
     backend = new EtcdBackendFactory().create(URI.create("etcd://127.0.0.1:" + etcd.server.getPort() + "/svc"),
         new BackendContext(new ManualScheduler(), Duration.ofSeconds(10)));
 
