@@ -166,17 +166,7 @@ public final class ConsulBackend implements RegistryBackend {
    * ({@code /v1/health/state/critical}); for {@code service} only, or all when it is null.
    */
   public List<CriticalCheck> critical(String service) {
-    HttpUrl.Builder url = base.newBuilder().addPathSegments("v1/health/state/critical");
-    if (datacenter != null) {
-      url.addQueryParameter("dc", datacenter);
-    }
-    JsonNode array;
-    try (Response response = execute(unary, new Request.Builder().url(url.build()).get().build())) {
-      check(response, "read critical checks");
-      array = JSON.readTree(response.body().string());
-    } catch (IOException e) {
-      throw new RegistryUnavailableException("Consul answered critical checks with unreadable JSON: " + e.getMessage());
-    }
+    JsonNode array = read("v1/health/state/critical", "read critical checks");
     List<CriticalCheck> result = new ArrayList<>();
     for (JsonNode c : array) {
       if (service == null || service.equals(c.path("ServiceName").asText())) {
@@ -187,20 +177,24 @@ public final class ConsulBackend implements RegistryBackend {
     return result;
   }
 
-  /** The catalog's services ({@code /v1/catalog/services}), which include Consul's own. */
-  @Override
-  public java.util.SortedSet<String> services() {
-    HttpUrl.Builder url = base.newBuilder().addPathSegments("v1/catalog/services");
+  /** GETs {@code path} (in the configured datacenter) and parses the whole body; {@code what} names the call in errors. */
+  private JsonNode read(String path, String what) {
+    HttpUrl.Builder url = base.newBuilder().addPathSegments(path);
     if (datacenter != null) {
       url.addQueryParameter("dc", datacenter);
     }
-    JsonNode catalog;
     try (Response response = execute(unary, new Request.Builder().url(url.build()).get().build())) {
-      check(response, "list the catalog's services");
-      catalog = JSON.readTree(response.body().string());
+      check(response, what);
+      return JSON.readTree(response.body().string());
     } catch (IOException e) {
-      throw new RegistryUnavailableException("Consul answered the catalog's services with unreadable JSON: " + e.getMessage());
+      throw new RegistryUnavailableException("Consul's answer when asked to " + what + " is not JSON: " + e.getMessage());
     }
+  }
+
+  /** The catalog's services ({@code /v1/catalog/services}), which include Consul's own. */
+  @Override
+  public java.util.SortedSet<String> services() {
+    JsonNode catalog = read("v1/catalog/services", "list the catalog's services");
     java.util.SortedSet<String> names = new java.util.TreeSet<>();
     catalog.fieldNames().forEachRemaining(name -> names.add(name.toLowerCase(java.util.Locale.ROOT)));
     return names;

@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.discovery.client.RegistryAccessDeniedException;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
-import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.RegistryBackend;
-import io.discovery.client.time.ManualScheduler;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -33,8 +30,7 @@ class EtcdAuthTest {
   }
 
   private RegistryBackend backend(String userInfo) {
-    backend = new EtcdBackendFactory().create(URI.create("etcd://" + userInfo + "127.0.0.1:" + etcd.server.getPort()),
-        new BackendContext(new ManualScheduler(), Duration.ofSeconds(10)));
+    backend = etcd.backend(userInfo);
     return backend;
   }
 

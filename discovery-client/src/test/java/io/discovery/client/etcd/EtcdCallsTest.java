@@ -182,20 +182,7 @@ class EtcdCallsTest {
   @Test
   void aClosedBackendStopsItsWatchesAndRefusesNewOnes() {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
-    backend.watch("payments", new WatchListener() {
-      @Override
-      public void onInstances(List<ServiceInstance> instances, long revision) {
-      }
-
-      @Override
-      public void onChanges(Collection<ServiceInstance> upserted, Collection<String> removedIds, long revision) {
-      }
-
-      @Override
-      public void onFailure(Throwable error) {
-        failures.add(error);
-      }
-    });
+    backend.watch("payments", failuresInto(failures));
     await().atMost(Duration.ofSeconds(10)).until(() -> etcd.paths().contains("/v3/watch"));
 
     backend.close();
@@ -210,20 +197,7 @@ class EtcdCallsTest {
         new BackendContext(new ManualScheduler(), Duration.ofMillis(150))); // silence limit: 2 x TTL
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     try {
-      quick.watch("payments", new WatchListener() {
-        @Override
-        public void onInstances(List<ServiceInstance> instances, long revision) {
-        }
-
-        @Override
-        public void onChanges(Collection<ServiceInstance> upserted, Collection<String> removedIds, long revision) {
-        }
-
-        @Override
-        public void onFailure(Throwable error) {
-          failures.add(error);
-        }
-      });
+      quick.watch("payments", failuresInto(failures));
       await().atMost(Duration.ofSeconds(10)).until(() -> etcd.calls("/v3/watch").size() >= 2);
       assertThat(etcd.paths().subList(0, 4)).containsExactly("/v3/kv/range", "/v3/watch", "/v3/kv/range", "/v3/watch");
       assertThat(failures).isEmpty();
@@ -342,5 +316,23 @@ class EtcdCallsTest {
         three.close();
       }
     }
+  }
+
+  /** A listener that keeps only the failure that ends a watch. */
+  private static WatchListener failuresInto(List<Throwable> failures) {
+    return new WatchListener() {
+      @Override
+      public void onInstances(List<ServiceInstance> instances, long revision) {
+      }
+
+      @Override
+      public void onChanges(Collection<ServiceInstance> upserted, Collection<String> removedIds, long revision) {
+      }
+
+      @Override
+      public void onFailure(Throwable error) {
+        failures.add(error);
+      }
+    };
   }
 }

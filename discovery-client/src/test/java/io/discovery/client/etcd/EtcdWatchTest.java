@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
-import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
-import io.discovery.client.time.ManualScheduler;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -35,8 +32,7 @@ class EtcdWatchTest {
   }
 
   private RegistryBackend backend(String userInfo) {
-    backend = new EtcdBackendFactory().create(URI.create("etcd://" + userInfo + "127.0.0.1:" + etcd.server.getPort()),
-        new BackendContext(new ManualScheduler(), Duration.ofSeconds(10)));
+    backend = etcd.backend(userInfo);
     return backend;
   }
 

@@ -52,6 +52,12 @@ final class ScriptedEtcd extends Dispatcher implements AutoCloseable {
     return "etcd://127.0.0.1:" + server.getPort();
   }
 
+  /** A backend for this server made from its URI, with {@code userInfo} ("user:password@" or "") for auth. */
+  io.discovery.client.spi.RegistryBackend backend(String userInfo) {
+    return new EtcdBackendFactory().create(java.net.URI.create("etcd://" + userInfo + "127.0.0.1:" + server.getPort()),
+        new io.discovery.client.spi.BackendContext(new io.discovery.client.time.ManualScheduler(), java.time.Duration.ofSeconds(10)));
+  }
+
   /** The next call to {@code path} gets {@code response}. */
   ScriptedEtcd then(String path, MockResponse response) {
     queued.computeIfAbsent(path, p -> new ArrayDeque<>()).add(response);
