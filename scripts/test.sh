@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (the benchmarks module included, for its simulation tests), then integration tests against real servers that the tests start
-# themselves on free loopback ports (etcd, dnsmasq as a DNS server, nginx in front of rendered upstreams, ZooKeeper inside the JVM).
-# Installs Debian's etcd-server, dnsmasq-base and nginx first when they are missing.
+# themselves on free loopback ports (etcd, dnsmasq as a DNS server, nginx in front of rendered upstreams, headless
+# Chromium for the registry console, ZooKeeper inside the JVM).
+# Installs Debian's etcd-server, dnsmasq-base, nginx, chromium and chromium-driver first when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ missing=()
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || missing+=(chromium chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages the integration tests need: ${missing[*]}" >&2
   sudo=""

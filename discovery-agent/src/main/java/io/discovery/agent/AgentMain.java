@@ -1,5 +1,6 @@
 package io.discovery.agent;
 
+import io.discovery.agent.console.ConsoleCommand;
 import io.discovery.agent.registrar.RegistrarCommand;
 import io.discovery.agent.render.RenderCommand;
 import java.time.Duration;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar discovery-agent.jar <command>}: the agent's commands, one per job. Each command is
- * a class of its own package, listed here; a new one (the registry console) joins the list.
+ * a class of its own package, listed here.
  */
 @Command(name = "discovery-agent",
     mixinStandardHelpOptions = true,
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         RegistrarCommand.class,
         RenderCommand.class,
-        // ConsoleCommand.class: the live registry page, to come
+        ConsoleCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class AgentMain implements Callable<Integer> {

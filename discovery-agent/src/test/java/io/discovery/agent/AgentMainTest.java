@@ -27,7 +27,7 @@ class AgentMainTest {
   @Test
   void helpListsTheCommandsAndExitsZero() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("registrar").contains("render");
+    assertThat(out.toString()).contains("registrar").contains("render").contains("console");
   }
 
   @Test

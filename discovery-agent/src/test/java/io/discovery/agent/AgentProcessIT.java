@@ -38,7 +38,36 @@ class AgentProcessIT {
 
     assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(help.exitValue()).isZero();
-    assertThat(Files.readString(log)).contains("registrar").contains("render");
+    assertThat(Files.readString(log)).contains("registrar").contains("render").contains("console");
+  }
+
+  @Test
+  void theConsolePrintsItsUrlServesTheRegistryAndExitsOnSigterm() throws Exception {
+    try (EtcdServer etcd = EtcdServer.start();
+         DiscoveryClient services = DiscoveryClient.builder().registry(etcd.uri()).withoutShutdownHook().build()) {
+      services.register("payments", "127.0.0.1:9001").awaitRegistered(Duration.ofSeconds(10));
+      Path log = dir.resolve("console.log");
+      Process console = start(log, "console", "--registry", etcd.uri(), "--port", "0");
+      try {
+        java.util.regex.Pattern url = java.util.regex.Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+/)");
+        String address = await("the console prints its URL").atMost(Duration.ofSeconds(30))
+            .until(() -> {
+              java.util.regex.Matcher m = url.matcher(Files.readString(log));
+              return m.find() ? m.group(1) : null;
+            }, java.util.Objects::nonNull);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String state = await("payments on /api/services").atMost(Duration.ofSeconds(10)).until(() -> http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(address + "api/services")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
+            body -> body.contains("\"hostPort\":\"127.0.0.1:9001\""));
+        assertThat(state).contains("\"registry\":\"" + etcd.uri() + "\"");
+
+        console.destroy(); // SIGTERM
+        assertThat(console.waitFor(10, TimeUnit.SECONDS)).as("the console exits").isTrue();
+      } finally {
+        console.destroyForcibly();
+      }
+    }
   }
 
   @Test
