@@ -211,7 +211,7 @@ final class ZooKeeperBackend implements RegistryBackend {
     try {
       for (String child : zk.getChildren(basePath, false)) {
         try {
-          if (!zk.getChildren(basePath + "/" + child, false).isEmpty()) {
+          if (!zk.getChildren(servicePath(child), false).isEmpty()) {
             names.add(child);
           }
         } catch (KeeperException.NoNodeException gone) {

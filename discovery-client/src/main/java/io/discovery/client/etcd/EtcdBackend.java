@@ -152,10 +152,7 @@ public final class EtcdBackend implements RegistryBackend {
   @Override
   public java.util.SortedSet<String> services() {
     String all = prefix + "/";
-    EtcdGateway.Reply reply = gateway.post("/v3/kv/range", EtcdGateway.JSON.createObjectNode()
-        .put("key", EtcdGateway.base64(all))
-        .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(all)))
-        .put("keys_only", true));
+    EtcdGateway.Reply reply = gateway.post("/v3/kv/range", EtcdGateway.prefixRange(all).put("keys_only", true));
     if (!reply.ok()) {
       throw new RegistryUnavailableException("etcd could not list the keys under '" + all + "': " + reply.error());
     }

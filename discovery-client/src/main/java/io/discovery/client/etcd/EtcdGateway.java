@@ -228,6 +228,11 @@ final class EtcdGateway {
     return value.isMissingNode() || value.isNull() ? 0 : Long.parseLong(value.asText());
   }
 
+  /** A request body for every key under {@code prefix}: {@code key} and {@code range_end}, base64. */
+  static ObjectNode prefixRange(String prefix) {
+    return JSON.createObjectNode().put("key", base64(prefix)).put("range_end", base64(rangeEnd(prefix)));
+  }
+
   /** The end of a prefix range: the prefix with its last byte plus one. */
   static String rangeEnd(String prefix) {
     char last = prefix.charAt(prefix.length() - 1);

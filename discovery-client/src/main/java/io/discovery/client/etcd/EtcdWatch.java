@@ -56,9 +56,7 @@ final class EtcdWatch {
 
   /** Reads the whole prefix and delivers it. */
   private void list() {
-    ObjectNode range = EtcdGateway.JSON.createObjectNode()
-        .put("key", EtcdGateway.base64(keyPrefix))
-        .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(keyPrefix)));
+    ObjectNode range = EtcdGateway.prefixRange(keyPrefix);
     EtcdGateway.Reply reply = backend.gateway().post("/v3/kv/range", range);
     if (!reply.ok()) {
       throw new RegistryUnavailableException("etcd list of '" + keyPrefix + "' failed: " + reply.error());
@@ -83,11 +81,9 @@ final class EtcdWatch {
    */
   private boolean stream() throws IOException {
     ObjectNode create = EtcdGateway.JSON.createObjectNode();
-    create.putObject("create_request")
-        .put("key", EtcdGateway.base64(keyPrefix))
-        .put("range_end", EtcdGateway.base64(EtcdGateway.rangeEnd(keyPrefix)))
+    create.set("create_request", EtcdGateway.prefixRange(keyPrefix)
         .put("start_revision", Long.toString(revision + 1))
-        .put("progress_notify", true); // servers that send progress notifications keep a quiet stream talking
+        .put("progress_notify", true)); // servers that send progress notifications keep a quiet stream talking
     EtcdGateway gateway = backend.gateway();
     HttpUrl endpoint = gateway.endpoint();
     Call started = gateway.stream(endpoint, "/v3/watch", create);
