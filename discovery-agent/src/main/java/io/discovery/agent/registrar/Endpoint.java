@@ -79,13 +79,14 @@ final class Endpoint {
   /**
    * Stops this endpoint and returns one for {@code changed} (same key, other settings) that keeps its
    * status: a registration that still matches is handed over untouched; one whose instance changed
-   * (metadata, weight, zone) is replaced at once, without waiting for a new rise count.
+   * (metadata, weight, zone) is replaced at once, without waiting for a new rise count; and a passing
+   * endpoint whose registration was refused is registered again at once, in case the change fixed it.
    */
   synchronized Endpoint handOver(EndpointConfig changed) {
     pause();
     Registration kept = registration;
     registration = null;
-    boolean reRegister = false;
+    boolean reRegister = kept == null && health.status() == HealthTracker.Status.PASSING;
     if (kept != null && !kept.instance().equals(changed.instance())) {
       kept.close();
       kept = null;

@@ -151,6 +151,24 @@ class RegistrarTest {
   }
 
   @Test
+  void aPassingEndpointWhoseRegistrationWasRefusedIsRegisteredWhenItsConfigChanges() {
+    Registration someoneElses = client.register(ServiceInstance.of("reports", "127.0.0.1:9300"));
+    checks.pass("reports");
+    registrar.apply(config(REPORTS));
+    time.runDue();
+    time.advance(INTERVAL);
+    assertThat(registrar.statuses()).containsValue(Status.PASSING);
+    assertThat(client.registrations()).as("refused: the client already holds that instance").containsExactly(someoneElses);
+
+    someoneElses.close();
+    registrar.apply(config(REPORTS.replace("role: master", "role: standby")));
+
+    assertThat(client.registrations()).extracting(r -> r.instance().metadata().get("role")).containsExactly("standby");
+    await().atMost(WAIT).until(() -> registry.instances("reports").size() == 1
+        && registry.instances("reports").get(0).metadata().get("role").equals("standby"));
+  }
+
+  @Test
   void aNewCheckKeepsARegistrationThatStillMatches() {
     checks.pass("db");
     registrar.apply(config(DB));
