@@ -1,5 +1,6 @@
 package io.discovery.agent.registrar;
 
+import io.discovery.agent.Durations;
 import io.discovery.client.time.ScheduledTask;
 import io.discovery.client.time.Scheduler;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * comparing a hash of its content: simpler than a {@code WatchService} and blind to neither editors
  * that replace the file nor file systems whose modification times are coarse. A changed file that
  * parses goes to {@code onChange}; one that does not is logged once, with its line and field, and the
- * last good config stays in force.
+ * last good config stays in force. A change whose {@code onChange} threw is offered again at each poll
+ * until it takes.
  */
 public final class ConfigWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -35,6 +37,8 @@ public final class ConfigWatcher implements AutoCloseable {
   private byte[] lastHash;
   /** Guarded by lock. */
   private String lastReadError;
+  /** Why the last apply failed, so that a retry failing the same way is not logged again; guarded by lock. */
+  private String lastApplyError;
   /** Guarded by lock. */
   private ScheduledTask next;
   /** Guarded by lock. */
@@ -118,20 +122,45 @@ public final class ConfigWatcher implements AutoCloseable {
       if (Arrays.equals(hash, lastHash)) {
         return;
       }
-      lastHash = hash;
     }
     RegistrarConfig config;
     try {
       config = RegistrarConfig.parse(new String(bytes, StandardCharsets.UTF_8), file.getFileName().toString());
     } catch (ConfigException e) {
+      remember(hash); // the same bad content is not parsed and logged again each poll
       log.error("{}; keeping the last good config", e.getMessage());
       return;
     }
-    log.info("{} changed: applying it", file);
+    boolean retry;
+    synchronized (lock) {
+      retry = lastApplyError != null;
+    }
+    if (!retry) {
+      log.info("{} changed: applying it", file);
+    }
     try {
       apply.accept(config);
     } catch (RuntimeException e) {
-      log.error("applying the new {} failed: {}", file, e.toString(), e);
+      String error = e.toString();
+      boolean again;
+      synchronized (lock) {
+        again = error.equals(lastApplyError);
+        lastApplyError = error;
+      }
+      if (!again) {
+        log.error("applying the new {} failed: {}; trying again every {}", file, error, Durations.format(period), e);
+      }
+      return;
+    }
+    synchronized (lock) {
+      lastApplyError = null;
+    }
+    remember(hash);
+  }
+
+  private void remember(byte[] hash) {
+    synchronized (lock) {
+      lastHash = hash;
     }
   }
 

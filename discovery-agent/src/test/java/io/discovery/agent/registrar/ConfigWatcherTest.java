@@ -115,6 +115,33 @@ class ConfigWatcherTest {
   }
 
   @Test
+  void aChangeWhoseApplyFailedIsAppliedAgainAtTheNextPoll() throws IOException {
+    Path file = dir.resolve("registrar.yaml");
+    Files.writeString(file, ONE);
+    List<RegistrarConfig> applied = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    ConfigWatcher watcher = new ConfigWatcher(file, time, POLL);
+    watcher.load();
+    watcher.start(config -> {
+      if (attempts.incrementAndGet() == 1) {
+        throw new IllegalStateException("the registry refused it this time");
+      }
+      applied.add(config);
+    });
+
+    Files.writeString(file, TWO);
+    time.advance(POLL);
+    assertThat(applied).isEmpty();
+
+    time.advance(POLL);
+    assertThat(applied).as("the same content, applied again").hasSize(1);
+    assertThat(applied.get(0).services()).hasSize(2);
+    time.advance(POLL.multipliedBy(3));
+    assertThat(attempts).as("not again once it took").hasValue(2);
+    watcher.close();
+  }
+
+  @Test
   void aBadFileAtStartIsRefusedWithItsLine() throws IOException {
     Path file = dir.resolve("registrar.yaml");
     Files.writeString(file, "services:\n  - name: a\n    address: 127.0.0.1:1\n    check: { tcp: maybe }\n");
