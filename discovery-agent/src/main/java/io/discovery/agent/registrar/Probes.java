@@ -4,44 +4,21 @@ import io.discovery.agent.ChildProcess;
 import io.discovery.agent.Durations;
 import io.discovery.client.ServiceInstance;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real checks: an HTTP GET that passes on 2xx, a TCP connect, a script that passes on exit code 0
- * and is killed at its timeout. HTTP goes through one JDK {@link HttpClient} whose executor this
- * owns (two named daemon threads, stopped by {@link #close()}); the JDK adds one selector thread per
- * client, which ends with it.
+ * and is killed at its timeout. Each runs on the calling (check worker) thread and starts none of its
+ * own: HTTP goes through {@link HttpURLConnection} with {@code Connection: close}, so no connection is
+ * kept alive for a JDK timer thread to watch, and without a proxy, as a health check of a neighbour
+ * should. (The JDK's {@code HttpClient} keeps a selector thread that Java 17 cannot stop.)
  */
-public final class Probes implements CheckRunner, AutoCloseable {
-  private final ExecutorService httpExecutor;
-  private final HttpClient http;
-
-  /** Probes with their own HTTP client. */
-  public Probes() {
-    AtomicInteger n = new AtomicInteger();
-    httpExecutor = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "registrar-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    http = HttpClient.newBuilder()
-        .executor(httpExecutor)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-  }
+public final class Probes implements CheckRunner {
 
   @Override
   public CheckResult check(EndpointConfig endpoint) {
@@ -53,27 +30,28 @@ public final class Probes implements CheckRunner, AutoCloseable {
     };
   }
 
-  private CheckResult http(CheckConfig check) {
-    HttpRequest request = HttpRequest.newBuilder(check.httpUri())
-        .timeout(check.timeout())
-        .header("User-Agent", "discovery-agent registrar")
-        .GET()
-        .build();
-    CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+  private static CheckResult http(CheckConfig check) {
+    int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, check.timeout().toMillis()));
+    HttpURLConnection connection = null;
     try {
-      int status = response.get(check.timeout().toNanos(), TimeUnit.NANOSECONDS).statusCode();
+      connection = (HttpURLConnection) check.httpUri().toURL().openConnection(Proxy.NO_PROXY);
+      connection.setConnectTimeout(timeoutMs);
+      connection.setReadTimeout(timeoutMs);
+      connection.setInstanceFollowRedirects(false);
+      connection.setUseCaches(false);
+      connection.setRequestProperty("User-Agent", "discovery-agent registrar");
+      connection.setRequestProperty("Connection", "close");
+      int status = connection.getResponseCode();
       return status >= 200 && status < 300 ? CheckResult.pass("HTTP " + status)
           : CheckResult.fail("HTTP " + status + " from " + check.http());
-    } catch (TimeoutException e) {
-      response.cancel(true);
+    } catch (SocketTimeoutException e) {
       return CheckResult.fail("no answer from " + check.http() + " within " + Durations.format(check.timeout()));
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      return CheckResult.fail(check.http() + ": " + describe(cause));
-    } catch (InterruptedException e) {
-      response.cancel(true);
-      Thread.currentThread().interrupt();
-      return CheckResult.fail("interrupted");
+    } catch (IOException | IllegalArgumentException e) {
+      return CheckResult.fail(check.http() + ": " + describe(e));
+    } finally {
+      if (connection != null) {
+        connection.disconnect();
+      }
     }
   }
 
@@ -105,13 +83,6 @@ public final class Probes implements CheckRunner, AutoCloseable {
     if (message != null && !message.isBlank()) {
       return message;
     }
-    // The JDK's HTTP client reports a refused connection without a message.
     return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
-  }
-
-  /** Stops the HTTP client's threads. */
-  @Override
-  public void close() {
-    httpExecutor.shutdownNow();
   }
 }

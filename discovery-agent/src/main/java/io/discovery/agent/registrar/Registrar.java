@@ -72,14 +72,13 @@ public final class Registrar implements AutoCloseable {
           return t;
         });
     workers.allowCoreThreadTimeOut(true);
-    Probes probes = new Probes();
     AutoCloseable stopWorkers = () -> {
       workers.shutdownNow(); // interrupts running checks: a script is killed, an HTTP request cancelled
       if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
         log.warn("check workers still running 2 s after the registrar closed");
       }
     };
-    return new Registrar(new Endpoint.Env(client, timer, workers, probes), List.of(timer, stopWorkers, probes));
+    return new Registrar(new Endpoint.Env(client, timer, workers, new Probes()), List.of(timer, stopWorkers));
   }
 
   /**

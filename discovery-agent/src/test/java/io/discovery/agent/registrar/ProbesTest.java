@@ -29,7 +29,6 @@ class ProbesTest {
       server.stop(0);
     }
     serverThreads.shutdownNow();
-    probes.close();
   }
 
   private String http() throws IOException {
