@@ -2,6 +2,7 @@ package io.discovery.agent.render;
 
 import com.github.mustachejava.Mustache;
 import io.discovery.agent.ChildProcess;
+import io.discovery.agent.Durations;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
 import io.discovery.client.time.ScheduledTask;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A service with no instances is rendered only when {@link Options#allowEmpty()}, since nginx
  *       refuses an upstream without servers.
  *   <li>When the command fails (non-zero exit, timeout) its output is logged and the previous file is
- *       put back, without running the command again.
+ *       put back, without running the command again; that content is not written again until the
+ *       views render something else.
  * </ul>
  */
 public final class Renderer implements AutoCloseable {
@@ -53,10 +55,12 @@ public final class Renderer implements AutoCloseable {
     public Options {
       Objects.requireNonNull(out, "out");
       if (debounce == null || debounce.isNegative()) {
-        throw new IllegalArgumentException("invalid debounce " + debounce + ": expected 0 or more");
+        throw new IllegalArgumentException("invalid debounce " + (debounce == null ? null : Durations.format(debounce))
+            + ": expected 0 or more");
       }
       if (execTimeout == null || execTimeout.isZero() || execTimeout.isNegative()) {
-        throw new IllegalArgumentException("invalid exec timeout " + execTimeout + ": expected more than 0");
+        throw new IllegalArgumentException("invalid exec timeout " + (execTimeout == null ? null : Durations.format(execTimeout))
+            + ": expected more than 0");
       }
       if (exec != null && exec.isBlank()) {
         exec = null;
@@ -80,6 +84,8 @@ public final class Renderer implements AutoCloseable {
   private String lastSkip;
   /** Whether a render has found the file current yet (said once at INFO, as a write is); guarded by this. */
   private boolean reportedCurrent;
+  /** The last content the command refused (and that was rolled back), not written again; guarded by this. */
+  private byte[] refused;
 
   /** A renderer of {@code views} into {@code options.out()}, rendering on {@code scheduler} (not owned). */
   public Renderer(List<ServiceView> views, Mustache template, Options options, Scheduler scheduler) {
@@ -171,6 +177,10 @@ public final class Renderer implements AutoCloseable {
       return skip("the template failed: " + e.getMessage());
     }
     byte[] content = text.toString().getBytes(StandardCharsets.UTF_8);
+    if (Arrays.equals(content, refused)) {
+      return skip("'" + options.exec() + "' refused this content already: keeping " + options.out()
+          + " until the registry changes");
+    }
     try {
       byte[] previous = AtomicFiles.read(options.out());
       lastSkip = null;
@@ -185,7 +195,12 @@ public final class Renderer implements AutoCloseable {
       AtomicFiles.write(options.out(), content);
       writes.incrementAndGet();
       log.info("wrote {}: {}", options.out(), summary(snapshots));
-      return options.exec() == null || runExec(previous);
+      if (options.exec() == null || runExec(previous)) {
+        refused = null;
+        return true;
+      }
+      refused = content;
+      return false;
     } catch (IOException e) {
       log.error("cannot write {}: {}", options.out(), e.toString());
       return false;

@@ -176,6 +176,34 @@ class RendererTest {
   }
 
   @Test
+  void contentTheCommandRefusedIsNotWrittenAgainUntilTheRegistryChanges() throws IOException {
+    Path runs = dir.resolve("runs");
+    Path broken = dir.resolve("broken");
+    String exec = "echo run >> " + runs + "; if [ -f " + broken + " ]; then exit 1; fi";
+    Renderer renderer = renderer(exec, false);
+    renderer.onSnapshot(fresh(A));
+    time.advance(DEBOUNCE);
+    String good = Files.readString(out());
+    Files.createFile(broken);
+    renderer.onSnapshot(fresh(B));
+    time.advance(DEBOUNCE);
+    assertThat(Files.readAllLines(runs)).hasSize(2);
+
+    renderer.onSnapshot(fresh(B)); // e.g. the watch re-listed after a reconnect: same instances
+    time.advance(DEBOUNCE);
+
+    assertThat(Files.readString(out())).isEqualTo(good);
+    assertThat(Files.readAllLines(runs)).as("the refused content is not tried again").hasSize(2);
+    assertThat(renderer.writes()).isEqualTo(3);
+
+    Files.delete(broken);
+    renderer.onSnapshot(fresh(A, B));
+    time.advance(DEBOUNCE);
+    assertThat(Files.readString(out())).contains("10.0.0.1:8080", "10.0.0.2:8080");
+    assertThat(Files.readAllLines(runs)).hasSize(3);
+  }
+
+  @Test
   void aCommandThatTimesOutCountsAsFailedAndTheFirstFileIsRemoved() {
     Renderer renderer = new Renderer(List.of(new StaticView("payments")), NGINX,
         new Renderer.Options(out(), DEBOUNCE, "sleep 60", Duration.ofMillis(300), false), time);
