@@ -45,8 +45,14 @@ public final class Durations {
     throw invalid(text);
   }
 
-  /** {@code 2s}, {@code 500ms}: the shortest way to write {@code d} in the units {@link #parse} reads. */
+  /**
+   * {@code 2s}, {@code 500ms}: the shortest way to write {@code d} in the units {@link #parse} reads;
+   * ISO-8601 ({@code PT0.0005S}) when whole milliseconds cannot say it, so no value reads as another.
+   */
   public static String format(Duration d) {
+    if (d.getNano() % 1_000_000 != 0) {
+      return d.toString();
+    }
     long ms = d.toMillis();
     if (ms % 3_600_000 == 0 && ms > 0) {
       return ms / 3_600_000 + "h";

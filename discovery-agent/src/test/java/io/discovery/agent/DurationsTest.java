@@ -34,4 +34,11 @@ class DurationsTest {
     assertThat(Durations.format(Duration.ofMinutes(3))).isEqualTo("3m");
     assertThat(Durations.format(Duration.ZERO)).isEqualTo("0ms");
   }
+
+  @Test
+  void formatsWhatMillisecondsCannotSayInIsoSoThatNoValueReadsAsZero() {
+    assertThat(Durations.format(Duration.ofNanos(500_000))).isEqualTo("PT0.0005S");
+    assertThat(Durations.parse(Durations.format(Duration.ofNanos(500_000)))).isEqualTo(Duration.ofNanos(500_000));
+    assertThat(Durations.format(Duration.ofNanos(1_500_000))).isEqualTo("PT0.0015S");
+  }
 }

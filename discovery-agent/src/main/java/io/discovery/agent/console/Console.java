@@ -1,6 +1,7 @@
 package io.discovery.agent.console;
 
 import com.sun.net.httpserver.HttpServer;
+import io.discovery.agent.Durations;
 import io.discovery.client.DiscoveryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -258,7 +259,7 @@ public final class Console implements AutoCloseable {
 
     private static Duration positive(Duration d, String what) {
       if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("invalid " + what + " " + d + ": expected more than zero");
+        throw new IllegalArgumentException("invalid " + what + " " + (d == null ? null : Durations.format(d)) + ": expected more than zero");
       }
       return d;
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -112,7 +113,7 @@ final class ConfigParser {
       problem = "invalid value '" + format.getValue() + "': expected " + describe(format.getTargetType());
     } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
         && mismatch.getTargetType() != RegistrarConfig.class) {
-      problem = "wrong kind of value: expected " + describe(mismatch.getTargetType());
+      problem = "wrong kind of value" + found(yaml, path) + ": expected " + describe(mismatch.getTargetType());
     } else {
       IllegalArgumentException plain = cause(e, IllegalArgumentException.class);
       problem = plain != null ? plain.getMessage() : e.getOriginalMessage();
@@ -123,6 +124,23 @@ final class ConfigParser {
       line = e.getLocation().getLineNr();
     }
     return new ConfigException(source, line, format(path), problem);
+  }
+
+  /** What the file holds at {@code path}: {@code  '3'}, {@code  (a list)}, {@code  (a mapping)}; empty if nothing. */
+  private static String found(String yaml, List<Object> path) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(yaml);
+    } catch (IOException e) {
+      return "";
+    }
+    for (Object p : path) {
+      node = p instanceof Integer i ? node.path(i) : node.path(p.toString());
+    }
+    if (node.isMissingNode()) {
+      return "";
+    }
+    return node.isArray() ? " (a list)" : node.isObject() ? " (a mapping)" : " '" + node.asText() + "'";
   }
 
   private static String describe(Class<?> type) {

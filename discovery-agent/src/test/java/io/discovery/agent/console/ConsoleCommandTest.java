@@ -79,6 +79,13 @@ class ConsoleCommandTest {
   }
 
   @Test
+  void aZeroRefreshIsAUsageErrorInTheUnitsTheUserWrites() {
+    assertThat(commandLine().execute("console", "--registry", "memory://console-command", "--port", "0", "--refresh", "0s"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("invalid refresh interval 0ms: expected more than zero").doesNotContain("PT0S");
+  }
+
+  @Test
   void aTakenPortIsNamedInTheError() throws Exception {
     String registry = "memory://console-" + UUID.randomUUID();
     ConsoleCommand first = parsed("--registry", registry, "--port", "0");

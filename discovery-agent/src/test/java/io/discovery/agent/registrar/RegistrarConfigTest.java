@@ -175,7 +175,9 @@ class RegistrarConfigTest {
     assertThat(parseError("services: [\n")).hasMessage("registrar.yaml line 2: not valid YAML: while parsing a flow node:"
         + " expected the node content, but found '<stream end>'");
     assertThat(parseError("services:\n  - name: a\n\t  address: b\n")).hasMessageStartingWith("registrar.yaml line 3: not valid YAML: ");
-    assertThat(parseError("services: 3\n")).hasMessageStartingWith("registrar.yaml line 1, services: wrong kind of value: expected a list");
+    assertThat(parseError("services: 3\n")).hasMessage("registrar.yaml line 1, services: wrong kind of value '3': expected a list");
+    assertThat(parseError("services:\n  - name: a\n    address: 127.0.0.1:1\n    check: [tcp]\n"))
+        .hasMessage("registrar.yaml line 4, services[0].check: wrong kind of value (a list): expected a mapping of fields (key: value)");
   }
 
   @Test
