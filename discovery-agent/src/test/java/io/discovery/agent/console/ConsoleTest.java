@@ -263,6 +263,26 @@ class ConsoleTest {
   }
 
   @Test
+  void aClosedTabFreesItsStreamAtTheNextHeartbeats() throws Exception {
+    Console console = start(Console.builder(reader).heartbeat(Duration.ofMillis(50)));
+    try (Socket tab = new Socket()) {
+      tab.connect(console.address(), 5000);
+      tab.setSoTimeout(5000);
+      tab.getOutputStream().write("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = tab.getInputStream();
+      StringBuilder received = new StringBuilder();
+      while (!received.toString().contains("event: state")) {
+        int b = in.read();
+        assertThat(b).as("the stream's first state").isNotNegative();
+        received.append((char) b);
+      }
+      assertThat(console.openStreams()).isEqualTo(1);
+    }
+
+    await("the closed tab's stream is dropped").atMost(DEADLINE).until(() -> console.openStreams() == 0);
+  }
+
+  @Test
   void closeEndsOpenStreamsAndStopsEveryThread() throws Exception {
     services.register("orders", "10.0.0.1:80").awaitRegistered(DEADLINE);
     Console console = Console.builder(reader).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
