@@ -11,12 +11,29 @@ import java.util.List;
 public sealed interface DiscoveryEvent {
 
   /** How much an event deserves a reader's attention; the logging listener's level. */
-  enum Severity { DEBUG, INFO, WARN, ERROR }
+  enum Severity {
+    /** Routine detail, such as a view's instances changing. */
+    DEBUG,
+    /** A normal step: registered, deregistered, a view current again. */
+    INFO,
+    /** Something degraded that the client works around: a lost lease, an unreachable registry. */
+    WARN,
+    /** Something the client cannot work around on its own, such as a registration refused for good. */
+    ERROR
+  }
 
-  /** One line saying what happened, for a log. */
+  /**
+   * One line saying what happened, for a log.
+   *
+   * @return the message, without a trailing newline
+   */
   String message();
 
-  /** How much it matters. */
+  /**
+   * How much it matters.
+   *
+   * @return the level the logging listener writes {@link #message()} at
+   */
   Severity severity();
 
   /** {@code instance} is registered, for the first time or again after a loss or an outage ({@code again}). */
@@ -82,6 +99,23 @@ public sealed interface DiscoveryEvent {
     @Override
     public Severity severity() {
       return Severity.ERROR;
+    }
+  }
+
+  /**
+   * The registry now holds {@code instance} out of service (left out of every view) or back in
+   * service, as {@link Registration#setOutOfService} asked.
+   */
+  record StatusChanged(ServiceInstance instance, boolean outOfService) implements DiscoveryEvent {
+    @Override
+    public String message() {
+      return (outOfService ? "out of service (registered, left out of every view): " : "back in service: ")
+          + describe(instance);
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.INFO;
     }
   }
 
@@ -154,6 +188,13 @@ public sealed interface DiscoveryEvent {
 
   /** A view's instances changed: {@code added} and {@code removed} since its previous list. */
   record ViewChanged(Snapshot snapshot, List<ServiceInstance> added, List<ServiceInstance> removed) implements DiscoveryEvent {
+    /**
+     * Copies the lists.
+     *
+     * @param snapshot the view's new snapshot
+     * @param added    instances in the new list and not in the previous one; copied
+     * @param removed  instances in the previous list and not in the new one; copied
+     */
     public ViewChanged {
       added = List.copyOf(added);
       removed = List.copyOf(removed);

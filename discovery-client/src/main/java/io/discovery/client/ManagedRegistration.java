@@ -4,7 +4,9 @@ import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
 import io.discovery.client.time.ScheduledTask;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -33,14 +35,19 @@ final class ManagedRegistration implements Registration {
   private Lease lease;
   /** Guarded by {@link #io}. */
   private int failures;
+  /** Why the last status write before a renewal failed, to log it once; guarded by {@link #io}. */
+  private String statusError;
   /** Guarded by {@link #monitor}. */
   private ScheduledTask next;
   private volatile boolean closed;
+  /** What {@link #setOutOfService} last asked for; the lease's instance says what the registry holds. */
+  private volatile boolean outOfService;
   private volatile RegistrationState state = RegistrationState.REGISTERING;
   private volatile RegistrationRejectedException failure;
 
   ManagedRegistration(ServiceInstance instance, ClientSettings settings, Consumer<ManagedRegistration> onClosed) {
     this.instance = instance;
+    this.outOfService = instance.outOfService();
     this.settings = settings;
     this.onClosed = onClosed;
   }
@@ -62,6 +69,83 @@ final class ManagedRegistration implements Registration {
   @Override
   public Optional<RegistrationRejectedException> failure() {
     return Optional.ofNullable(failure);
+  }
+
+  @Override
+  public boolean outOfService() {
+    return outOfService;
+  }
+
+  @Override
+  public boolean setOutOfService(boolean out) {
+    settings.backend().validate(statusOf(instance, out));
+    outOfService = out;
+    io.lock();
+    try {
+      if (closed || lease == null) {
+        return false; // written by the next registration
+      }
+      try {
+        writeStatus();
+        return true;
+      } catch (RuntimeException e) {
+        // The next renewal writes it; a lost lease is found there too.
+        log.warn("could not mark {} {} now: {}; trying again with the next heartbeat", describe(),
+            out ? "out of service" : "back in service", e.toString());
+        return false;
+      }
+    } finally {
+      io.unlock();
+    }
+  }
+
+  /** The instance as the registry should hold it: with the out-of-service mark when asked for. */
+  private ServiceInstance written() {
+    return statusOf(instance, outOfService);
+  }
+
+  private static ServiceInstance statusOf(ServiceInstance instance, boolean outOfService) {
+    if (outOfService == instance.outOfService()) {
+      return instance;
+    }
+    Map<String, String> metadata = new TreeMap<>(instance.metadata());
+    if (outOfService) {
+      metadata.put(ServiceInstance.STATUS, ServiceInstance.OUT_OF_SERVICE);
+    } else {
+      metadata.remove(ServiceInstance.STATUS);
+    }
+    return new ServiceInstance(instance.service(), instance.id(), instance.host(), instance.port(), instance.secure(),
+        metadata, instance.weight(), instance.zone());
+  }
+
+  /** Brings the registry's copy to the status asked for, if it differs; the caller holds {@link #io}. */
+  private void writeStatus() {
+    ServiceInstance wanted = written();
+    if (lease.instance().equals(wanted)) {
+      return;
+    }
+    lease = settings.backend().update(lease, wanted, settings.ttl());
+    statusError = null;
+    settings.events().emit(new DiscoveryEvent.StatusChanged(instance, wanted.outOfService()));
+  }
+
+  /**
+   * {@link #writeStatus()} before a renewal: a status the registry will not take yet must not stop
+   * the heartbeat, so only a lost lease goes on; the rest is logged once per reason.
+   */
+  private void writeStatusBeforeRenewal() {
+    try {
+      writeStatus();
+    } catch (LeaseLostException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      String reason = e.toString();
+      if (!reason.equals(statusError)) {
+        statusError = reason;
+        log.warn("could not mark {} {}: {}; renewing it as it is, and trying again with each heartbeat", describe(),
+            outOfService ? "out of service" : "back in service", reason);
+      }
+    }
   }
 
   @Override
@@ -87,7 +171,7 @@ final class ManagedRegistration implements Registration {
         return;
       }
       try {
-        lease = settings.backend().register(instance, settings.ttl());
+        lease = settings.backend().register(written(), settings.ttl());
       } catch (RegistrationRejectedException e) {
         fail(e);
         return;
@@ -115,6 +199,7 @@ final class ManagedRegistration implements Registration {
         return;
       }
       try {
+        writeStatusBeforeRenewal();
         settings.backend().renew(lease);
       } catch (LeaseLostException e) {
         lease = null;

@@ -39,6 +39,29 @@ public record ServiceInstance(
   /** Largest allowed {@link #weight()}. */
   public static final int MAX_WEIGHT = 1_000_000;
 
+  /**
+   * The metadata key of an instance's status, as Spring Cloud and Eureka name it: an instance whose
+   * value is {@value #OUT_OF_SERVICE} stays registered but is left out of every view.
+   */
+  public static final String STATUS = "instance_status";
+
+  /** The {@link #STATUS} value that keeps an instance out of every view; see {@link Registration#setOutOfService}. */
+  public static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
+
+  /**
+   * Validates every component and normalizes: the service name to lower case, a blank zone to
+   * {@code null}, the metadata to a sorted unmodifiable copy.
+   *
+   * @param service  1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit
+   * @param id       1 to 200 printable ASCII characters without '/' or spaces
+   * @param host     a hostname, IPv4 address or IPv6 address (without brackets)
+   * @param port     1 to 65535
+   * @param secure   whether callers should use TLS
+   * @param metadata null for none; no null keys or values
+   * @param weight   1 to {@value #MAX_WEIGHT}
+   * @param zone     null or blank when unknown
+   * @throws IllegalArgumentException naming the first invalid component
+   */
   public ServiceInstance {
     service = checkServiceName(service);
     if (id == null || !INSTANCE_ID.matcher(id).matches()) {
@@ -70,17 +93,33 @@ public record ServiceInstance(
   /**
    * An instance of {@code service} at {@code hostPort} ("10.1.2.3:8888", "host:80", "[::1]:9000") with
    * the default id {@code <service>-<host>-<port>}, weight 1, no zone, no metadata.
+   *
+   * @param service the service name
+   * @param hostPort {@code host:port}, IPv6 hosts in brackets
+   * @return the instance
+   * @throws IllegalArgumentException if the name or the address is invalid
    */
   public static ServiceInstance of(String service, String hostPort) {
     return builder(service, hostPort).build();
   }
 
-  /** A builder for an instance of {@code service} at {@code hostPort}; see {@link #of}. */
+  /**
+   * A builder for an instance of {@code service} at {@code hostPort}; see {@link #of}.
+   *
+   * @param service the service name
+   * @param hostPort {@code host:port}, IPv6 hosts in brackets
+   * @return a new builder
+   * @throws IllegalArgumentException at once if the name or the address is invalid
+   */
   public static Builder builder(String service, String hostPort) {
     return new Builder(service, hostPort);
   }
 
-  /** A builder starting from this instance's values. */
+  /**
+   * A builder starting from this instance's values, id included: for a changed copy of it.
+   *
+   * @return a new builder; this instance is not changed
+   */
   public Builder toBuilder() {
     Builder b = new Builder(service, host, port);
     b.id = id;
@@ -91,7 +130,21 @@ public record ServiceInstance(
     return b;
   }
 
-  /** {@code host:port}, with brackets around an IPv6 host. */
+  /**
+   * Whether this instance is marked out of service ({@link #STATUS} is {@value #OUT_OF_SERVICE}, in
+   * any case): registered, but left out of every view.
+   *
+   * @return true when callers must not be sent to it
+   */
+  public boolean outOfService() {
+    return OUT_OF_SERVICE.equalsIgnoreCase(metadata.get(STATUS));
+  }
+
+  /**
+   * The address in the form {@link #of} takes.
+   *
+   * @return {@code host:port}, with brackets around an IPv6 host
+   */
   public String hostPort() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
@@ -240,37 +293,68 @@ public record ServiceInstance(
           + "': expected host:port with a port 1 to 65535, e.g. 10.1.2.3:8080 or [::1]:8080");
     }
 
-    /** Instance id; defaults to {@code <service>-<host>-<port>}. */
+    /**
+     * Instance id; defaults to {@code <service>-<host>-<port>}.
+     *
+     * @param id unique within the service, checked by {@link #build()}; null for the default
+     * @return this builder
+     */
     public Builder id(String id) {
       this.id = id;
       return this;
     }
 
-    /** Marks the instance as serving TLS. */
+    /**
+     * Marks the instance as serving TLS.
+     *
+     * @return this builder
+     */
     public Builder secure() {
       this.secure = true;
       return this;
     }
 
-    /** Adds one metadata pair. */
+    /**
+     * Adds one metadata pair, replacing an earlier value of {@code key}.
+     *
+     * @param key not null
+     * @param value not null
+     * @return this builder
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     */
     public Builder metadata(String key, String value) {
       metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Relative traffic share, 1 to {@value ServiceInstance#MAX_WEIGHT}. */
+    /**
+     * Relative traffic share for weighted policies (default 1).
+     *
+     * @param weight 1 to {@value ServiceInstance#MAX_WEIGHT}, checked by {@link #build()}
+     * @return this builder
+     */
     public Builder weight(int weight) {
       this.weight = weight;
       return this;
     }
 
-    /** Availability zone, e.g. "eu-west-1a". */
+    /**
+     * Availability zone, for zone-aware picking.
+     *
+     * @param zone e.g. "eu-west-1a"; null or blank when unknown
+     * @return this builder
+     */
     public Builder zone(String zone) {
       this.zone = zone;
       return this;
     }
 
-    /** The validated instance. */
+    /**
+     * The validated instance; the builder can be changed and built again.
+     *
+     * @return a new instance
+     * @throws IllegalArgumentException if the id or weight is invalid
+     */
     public ServiceInstance build() {
       return new ServiceInstance(service, id != null ? id : defaultId(service, host, port),
           host, port, secure, metadata, weight, zone);

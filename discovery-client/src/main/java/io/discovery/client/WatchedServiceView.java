@@ -344,17 +344,36 @@ final class WatchedServiceView implements ServiceView {
 
     @Override
     public void onInstances(List<ServiceInstance> instances, long revision) {
-      received(watchGeneration, instances, revision, false);
+      received(watchGeneration, inService(instances), revision, false);
     }
 
     @Override
     public void onInstances(List<ServiceInstance> instances, long revision, boolean partial) {
-      received(watchGeneration, instances, revision, partial);
+      received(watchGeneration, inService(instances), revision, partial);
     }
 
+    /** An instance marked out of service is registered, but no caller may pick it: it counts as removed. */
     @Override
     public void onChanges(Collection<ServiceInstance> upserted, Collection<String> removedIds, long revision) {
-      changed(watchGeneration, upserted, removedIds, revision);
+      if (upserted.stream().noneMatch(ServiceInstance::outOfService)) {
+        changed(watchGeneration, upserted, removedIds, revision);
+        return;
+      }
+      List<ServiceInstance> in = new ArrayList<>();
+      List<String> removed = new ArrayList<>(removedIds);
+      for (ServiceInstance instance : upserted) {
+        if (instance.outOfService()) {
+          removed.add(instance.id());
+        } else {
+          in.add(instance);
+        }
+      }
+      changed(watchGeneration, in, removed, revision);
+    }
+
+    private List<ServiceInstance> inService(List<ServiceInstance> instances) {
+      return instances.stream().anyMatch(ServiceInstance::outOfService)
+          ? instances.stream().filter(i -> !i.outOfService()).toList() : instances;
     }
 
     @Override

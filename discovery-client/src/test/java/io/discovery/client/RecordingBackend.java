@@ -15,6 +15,7 @@ final class RecordingBackend implements RegistryBackend {
   final AtomicInteger registers = new AtomicInteger();
   final AtomicInteger renewals = new AtomicInteger();
   final AtomicInteger deregisters = new AtomicInteger();
+  final AtomicInteger updates = new AtomicInteger();
   volatile CountDownLatch registerEntered;
   volatile CountDownLatch registerGate;
   volatile CountDownLatch renewEntered;
@@ -49,6 +50,12 @@ final class RecordingBackend implements RegistryBackend {
     }
     throwIfSet(nextRegisterFailure);
     return delegate.register(instance, ttl);
+  }
+
+  @Override
+  public Lease update(Lease lease, ServiceInstance changed, Duration ttl) {
+    updates.incrementAndGet();
+    return delegate.update(lease, changed, ttl);
   }
 
   @Override

@@ -50,7 +50,9 @@ final class CuratorInstanceCodec {
     payload.put("name", instance.service());
     ObjectNode metadata = payload.putObject("metadata");
     instance.metadata().forEach(metadata::put);
-    metadata.put(STATUS, "UP");
+    if (!metadata.has(STATUS)) {
+      metadata.put(STATUS, "UP");
+    }
     if (instance.weight() != 1) {
       metadata.put(WEIGHT, Integer.toString(instance.weight()));
     }
@@ -65,6 +67,7 @@ final class CuratorInstanceCodec {
     part(parts, "address", true);
     part(parts, ":", false);
     part(parts, "port", true);
+    node.put("enabled", !instance.outOfService());
     return node.toString().getBytes(StandardCharsets.UTF_8);
   }
 

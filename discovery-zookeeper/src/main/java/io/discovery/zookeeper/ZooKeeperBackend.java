@@ -326,6 +326,33 @@ final class ZooKeeperBackend implements RegistryBackend {
     }
   }
 
+  /** Writes {@code changed} into our node, which keeps its session. */
+  @Override
+  public Lease update(Lease lease, ServiceInstance changed, Duration ttl) {
+    ZooKeeper zk = client();
+    String path = path(changed);
+    byte[] data = CuratorInstanceCodec.write(changed, clock.millis());
+    try {
+      Stat stat = zk.exists(path, false);
+      if (stat == null) {
+        throw new LeaseLostException("node " + path + " was deleted");
+      }
+      if (stat.getEphemeralOwner() != zk.getSessionId()) {
+        throw new LeaseLostException("node " + path + " belongs to another session");
+      }
+      zk.setData(path, data, stat.getVersion());
+    } catch (KeeperException.NoNodeException e) {
+      throw new LeaseLostException("node " + path + " was deleted");
+    } catch (KeeperException e) {
+      throw unavailable("could not update " + path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryUnavailableException("interrupted while updating " + path);
+    }
+    registered.put(path, data);
+    return new Lease(changed, path);
+  }
+
   @Override
   public void renew(Lease lease) {
     ZooKeeper zk = client();

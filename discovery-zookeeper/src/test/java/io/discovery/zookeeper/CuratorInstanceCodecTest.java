@@ -27,13 +27,25 @@ class CuratorInstanceCodecTest {
     JsonNode node = JSON.readTree(CuratorInstanceCodec.write(instance, 1_700_000_000_000L));
 
     assertThat(node.properties()).extracting(java.util.Map.Entry::getKey).containsExactly(
-        "name", "id", "address", "port", "sslPort", "payload", "registrationTimeUTC", "serviceType", "uriSpec");
+        "name", "id", "address", "port", "sslPort", "payload", "registrationTimeUTC", "serviceType", "uriSpec", "enabled");
+    assertThat(node.get("enabled").asBoolean()).isTrue();
     assertThat(node.get("sslPort").isNull()).isTrue();
     assertThat(node.get("serviceType").asText()).isEqualTo("DYNAMIC");
     assertThat(node.at("/payload/@class").asText()).isEqualTo("org.springframework.cloud.zookeeper.discovery.ZookeeperInstance");
     assertThat(node.at("/payload/metadata/instance_status").asText()).isEqualTo("UP");
     assertThat(node.at("/payload/metadata/v").asText()).isEqualTo("2");
     assertThat(node.at("/payload/metadata").has(CuratorInstanceCodec.WEIGHT)).as("default weight not written").isFalse();
+  }
+
+  @Test
+  void anInstanceOutOfServiceIsWrittenAsSpringCloudAndCuratorMarkItAndReadAsAbsent() throws Exception {
+    ServiceInstance instance = ServiceInstance.builder("payments", "10.1.2.3:8888").id("p-1")
+        .metadata(ServiceInstance.STATUS, ServiceInstance.OUT_OF_SERVICE).build();
+    JsonNode node = JSON.readTree(CuratorInstanceCodec.write(instance, 0));
+
+    assertThat(node.at("/payload/metadata/instance_status").asText()).isEqualTo("OUT_OF_SERVICE");
+    assertThat(node.get("enabled").asBoolean()).isFalse();
+    assertThat(CuratorInstanceCodec.read("payments", "p-1", CuratorInstanceCodec.write(instance, 0))).isNull();
   }
 
   @Test

@@ -215,6 +215,32 @@ class ZooKeeperBackendIT {
   }
 
   @Test
+  void ourOutOfServiceIsWhatSpringCloudAndCuratorPeersReadAndItLeavesOurViews() throws Exception {
+    Registration draining = client(TTL).register(service, "10.0.0.1:80");
+    Registration other = client(TTL).register(service, "10.0.0.2:80");
+    assertThat(draining.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    assertThat(other.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    ServiceView view = client(TTL).service(service);
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().size() == 2);
+    long owner = rawClient().exists("/services/" + service + "/" + draining.instance().id(), false).getEphemeralOwner();
+
+    assertThat(draining.setOutOfService(true)).isTrue();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().equals(List.of(other.instance())));
+    var peer = curator(ZookeeperInstance.class).queryForInstance(service, draining.instance().id());
+    assertThat(peer.getPayload().getMetadata()).containsEntry("instance_status", "OUT_OF_SERVICE");
+    assertThat(peer.isEnabled()).isFalse();
+    assertThat(rawClient().exists("/services/" + service + "/" + draining.instance().id(), false).getEphemeralOwner())
+        .as("the same ephemeral node, in the same session").isEqualTo(owner);
+
+    assertThat(draining.setOutOfService(false)).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.instances().size() == 2);
+    peer = curator(ZookeeperInstance.class).queryForInstance(service, draining.instance().id());
+    assertThat(peer.getPayload().getMetadata()).containsEntry("instance_status", "UP");
+    assertThat(peer.isEnabled()).isTrue();
+  }
+
+  @Test
   void changesReachAViewWhoseClientNeverRunsAScheduledTask() throws Exception {
     ManualScheduler frozen = new ManualScheduler();
     DiscoveryClient watcher = DiscoveryClient.builder().registry(uri()).scheduler(frozen).withoutShutdownHook().build();

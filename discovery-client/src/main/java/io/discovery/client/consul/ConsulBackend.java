@@ -104,7 +104,14 @@ public final class ConsulBackend implements RegistryBackend {
     this.blocking = unary.newBuilder().readTimeout(held).callTimeout(held).build();
   }
 
-  /** A builder for {@code consul://host:port} or {@code consul+https://host:port}; see {@link ConsulBackendFactory}. */
+  /**
+   * A builder for {@code consul://host:port} or {@code consul+https://host:port}; see
+   * {@link ConsulBackendFactory}. Settings in the URI's query are the builder's starting values.
+   *
+   * @param uri the agent's URI, e.g. {@code consul://127.0.0.1:8500?token=...}
+   * @return a new builder
+   * @throws IllegalArgumentException if the URI is malformed or not a Consul URI
+   */
   public static Builder builder(String uri) {
     return new Builder(ConsulBackendFactory.parse(io.discovery.client.spi.RegistryUris.parse(uri, "Consul")));
   }
@@ -135,6 +142,12 @@ public final class ConsulBackend implements RegistryBackend {
     return new Lease(instance, ConsulJson.ttlCheckId(instance));
   }
 
+  /** Registers {@code changed} again under the same id: Consul replaces the service and its checks, passing. */
+  @Override
+  public Lease update(Lease lease, ServiceInstance changed, Duration ttl) {
+    return register(changed, ttl);
+  }
+
   @Override
   public void renew(Lease lease) {
     HttpUrl url = base.newBuilder().addPathSegments("v1/agent/check/pass").addPathSegment(lease.id()).build();
@@ -163,7 +176,13 @@ public final class ConsulBackend implements RegistryBackend {
 
   /**
    * The checks Consul reports critical now, with their names and output
-   * ({@code /v1/health/state/critical}); for {@code service} only, or all when it is null.
+   * ({@code /v1/health/state/critical}); for {@code service} only, or all when it is null. One
+   * call to the agent, on the caller's thread.
+   *
+   * @param service the service name as Consul has it, or null for every check, node checks included
+   * @return the critical checks in the agent's order; empty when all pass
+   * @throws io.discovery.client.RegistryAccessDeniedException if the ACL token may not read them
+   * @throws RegistryUnavailableException if the agent cannot be reached or fails
    */
   public List<CriticalCheck> critical(String service) {
     JsonNode array = read("v1/health/state/critical", "read critical checks");
@@ -365,25 +384,47 @@ public final class ConsulBackend implements RegistryBackend {
       }
     }
 
-    /** The ACL token, sent as {@code X-Consul-Token}; defaults to the URI's {@code ?token=}, else {@code CONSUL_HTTP_TOKEN}. */
+    /**
+     * The ACL token, sent as {@code X-Consul-Token}; defaults to the URI's {@code ?token=}, else
+     * {@code CONSUL_HTTP_TOKEN}.
+     *
+     * @param token the token; null to fall back to {@code CONSUL_HTTP_TOKEN}
+     * @return this builder
+     */
     public Builder token(String token) {
       this.token = token;
       return this;
     }
 
-    /** The datacenter to read views from (the agent's own by default). */
+    /**
+     * The datacenter to read views from (the agent's own by default); registrations always go to
+     * the agent's own.
+     *
+     * @param datacenter the datacenter name; null for the agent's own
+     * @return this builder
+     */
     public Builder datacenter(String datacenter) {
       this.datacenter = datacenter;
       return this;
     }
 
-    /** Lets any Consul server answer view queries, not only the leader: faster, possibly a little behind. */
+    /**
+     * Lets any Consul server answer view queries, not only the leader: faster, possibly a little behind.
+     *
+     * @return this builder
+     */
     public Builder staleReads() {
       this.staleReads = true;
       return this;
     }
 
-    /** How long Consul may hold a blocking query (default 5 min, at most 10 min). */
+    /**
+     * How long Consul may hold a blocking query (default 5 min, at most 10 min).
+     *
+     * @param wait 1 s to 10 min
+     * @return this builder
+     * @throws IllegalArgumentException if {@code wait} is outside 1 s to 10 min
+     */
     public Builder blockingWait(Duration wait) {
       if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofMinutes(10)) > 0) {
         throw new IllegalArgumentException("invalid blocking wait " + wait + ": expected 1 s to 10 min");
@@ -392,7 +433,13 @@ public final class ConsulBackend implements RegistryBackend {
       return this;
     }
 
-    /** How long an instance may stay critical before the agent removes it (default and minimum 1 min). */
+    /**
+     * How long an instance may stay critical before the agent removes it (default and minimum 1 min).
+     *
+     * @param after at least 1 minute
+     * @return this builder
+     * @throws IllegalArgumentException if {@code after} is under 1 minute
+     */
     public Builder deregisterCriticalAfter(Duration after) {
       if (after.compareTo(MIN_DEREGISTER_AFTER) < 0) {
         throw new IllegalArgumentException("invalid DeregisterCriticalServiceAfter " + after + ": Consul's minimum is 1 minute");
@@ -406,6 +453,10 @@ public final class ConsulBackend implements RegistryBackend {
      * (during a leader election) before answering. A call to the agent may take that long, so the
      * client's timeouts are derived from it: unary calls wait it plus 3 s, blocking queries the
      * wait, its wait/16 jitter, and it plus 3 s.
+     *
+     * @param hold 0 to 10 min, as set in the agent's configuration
+     * @return this builder
+     * @throws IllegalArgumentException if {@code hold} is outside 0 to 10 min
      */
     public Builder rpcHoldTimeout(Duration hold) {
       if (hold.isNegative() || hold.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -421,19 +472,37 @@ public final class ConsulBackend implements RegistryBackend {
       return this;
     }
 
-    /** Adds a check the agent runs for every registered instance: {@link ConsulCheck#http}, {@link ConsulCheck#tcp}, {@link ConsulCheck#script}. */
+    /**
+     * Adds a check the agent runs for every registered instance: {@link ConsulCheck#http},
+     * {@link ConsulCheck#tcp}, {@link ConsulCheck#script}.
+     *
+     * @param check the check, added to those given before
+     * @return this builder
+     */
     public Builder check(ConsulCheck check) {
       checks.add(check);
       return this;
     }
 
-    /** TLS with a custom trust manager; a key manager in {@code context} adds a client certificate (mTLS). */
+    /**
+     * TLS with a custom trust manager; a key manager in {@code context} adds a client certificate
+     * (mTLS). Replaces the TLS settings of the URI ({@code ca}, {@code cert}, {@code key}).
+     *
+     * @param context      an initialized context; its socket factory makes the connections
+     * @param trustManager the trust manager {@code context} was initialized with
+     * @return this builder
+     */
     public Builder tls(SSLContext context, X509TrustManager trustManager) {
       this.socketFactory = context.getSocketFactory();
       this.trustManager = trustManager;
       return this;
     }
 
+    /**
+     * The backend, reading {@code CONSUL_HTTP_TOKEN} now if no token was set. Does not call the agent.
+     *
+     * @return a new backend; the client it is given to closes it
+     */
     public ConsulBackend build() {
       if (token == null) {
         String env = System.getenv("CONSUL_HTTP_TOKEN");

@@ -216,6 +216,21 @@ public final class EtcdBackend implements RegistryBackend {
     return new Lease(instance, lease);
   }
 
+  /** Writes {@code changed} over the key, under the same lease. */
+  @Override
+  public Lease update(Lease lease, ServiceInstance changed, Duration ttl) {
+    String key = key(changed);
+    EtcdGateway.Reply written = put(key, InstanceCodec.toJson(changed), lease.id());
+    if (leaseNotFound(written)) {
+      leases.lost(lease.id());
+      throw new LeaseLostException("etcd lease " + lease.id() + " not found");
+    }
+    if (!written.ok()) {
+      throw new RegistryUnavailableException("etcd refused to write " + key + ": " + written.error() + " (HTTP " + written.status() + ")");
+    }
+    return new Lease(changed, lease.id());
+  }
+
   /**
    * Keeps the shared lease alive (once per quarter TTL, whichever registration renews first), then
    * checks that the key still holds this instance under it: a keepalive answer without a TTL means

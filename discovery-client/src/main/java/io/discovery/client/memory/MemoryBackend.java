@@ -24,6 +24,11 @@ public final class MemoryBackend implements RegistryBackend {
   }
 
   @Override
+  public Lease update(Lease lease, ServiceInstance changed, Duration ttl) {
+    return registry.update(lease, changed);
+  }
+
+  @Override
   public void renew(Lease lease) {
     registry.renew(lease);
   }

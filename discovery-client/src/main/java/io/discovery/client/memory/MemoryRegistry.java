@@ -140,6 +140,20 @@ public final class MemoryRegistry {
     return new Lease(instance, entry.leaseId);
   }
 
+  Lease update(Lease lease, ServiceInstance changed) {
+    synchronized (this) {
+      checkReachable();
+      Entry entry = find(lease);
+      if (entry == null) {
+        throw new LeaseLostException("lease " + lease.id() + " of '" + lease.instance().id() + "' is not in memory registry '" + name + "'");
+      }
+      entry.instance = changed;
+      changed(changed.service());
+    }
+    deliver();
+    return new Lease(changed, lease.id());
+  }
+
   synchronized void renew(Lease lease) {
     checkReachable();
     Entry entry = find(lease);
@@ -253,7 +267,7 @@ public final class MemoryRegistry {
   }
 
   private static final class Entry {
-    final ServiceInstance instance;
+    ServiceInstance instance;
     final String leaseId;
     final Duration ttl;
     final Scheduler scheduler;

@@ -95,6 +95,32 @@ class EtcdIT extends EtcdClients {
   }
 
   @Test
+  void anInstanceOutOfServiceKeepsItsKeyAndLeaseAndLeavesAWatchingView() throws Exception {
+    DiscoveryClient client = client(etcd, TTL);
+    Registration draining = client.register(service, "10.1.2.3:8888");
+    Registration other = client.register(service, "10.1.2.4:8888");
+    assertThat(draining.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    assertThat(other.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    ServiceView view = client(etcd, TTL).service(service);
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 2);
+    String key = "/services/" + service + "/" + draining.instance().id();
+    String lease = raw(etcd).post("/v3/kv/range", EtcdGateway.JSON.createObjectNode().put("key", EtcdGateway.base64(key)))
+        .body().path("kvs").get(0).path("lease").asText();
+
+    assertThat(draining.setOutOfService(true)).isTrue();
+
+    await("the watch event takes it out").atMost(Duration.ofSeconds(10)).until(() -> view.instances().equals(List.of(other.instance())));
+    JsonNode kv = raw(etcd).post("/v3/kv/range", EtcdGateway.JSON.createObjectNode().put("key", EtcdGateway.base64(key)))
+        .body().path("kvs").get(0);
+    assertThat(kv.path("lease").asText()).as("same lease").isEqualTo(lease);
+    assertThat(InstanceCodec.fromJson(EtcdGateway.fromBase64(kv.path("value").asText())).metadata())
+        .containsEntry("instance_status", "OUT_OF_SERVICE");
+
+    assertThat(draining.setOutOfService(false)).isTrue();
+    await("and back").atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 2);
+  }
+
+  @Test
   void heartbeatKeepsTheInstanceRegisteredPastThreeTtls() throws Exception {
     Registration registration = client(etcd, TTL).register(service, "10.1.2.3:8888");
     assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
