@@ -15,11 +15,13 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,8 @@ public final class DiscoveryClient implements AutoCloseable {
   private final boolean ownsScheduler;
   private final Map<String, ManagedRegistration> registrations = new ConcurrentHashMap<>();
   private final Map<String, WatchedServiceView> views = new ConcurrentHashMap<>();
+  /** Called with every view, under {@link #closeLock}, whenever one starts or is dropped. */
+  private final List<Consumer<Map<String, ServiceView>>> viewListeners = new CopyOnWriteArrayList<>();
   /** Whether the registry failed to answer the last time a view asked: new views then do not wait. */
   private final AtomicBoolean registryDown = new AtomicBoolean();
   private final Thread shutdownHook;
@@ -68,7 +72,13 @@ public final class DiscoveryClient implements AutoCloseable {
     }
   }
 
-  /** A client for the registry named by the {@value #REGISTRY_ENV} environment variable. */
+  /**
+   * A client for the registry named by the {@value #REGISTRY_ENV} environment variable.
+   *
+   * @return a new client with default settings; close it when done
+   * @throws IllegalArgumentException if the variable is unset or blank, or names no backend on the
+   *     classpath
+   */
   public static DiscoveryClient create() {
     return builder().build();
   }
@@ -76,12 +86,21 @@ public final class DiscoveryClient implements AutoCloseable {
   /**
    * A client for {@code registryUri} with default settings: {@code etcd://host:2379[,host:2379][/prefix]},
    * {@code memory:} (in this JVM), or a scheme of another backend module on the classpath.
+   *
+   * @param registryUri the registry; null falls back to {@value #REGISTRY_ENV}
+   * @return a new client with default settings; close it when done
+   * @throws IllegalArgumentException if the URI is malformed or no backend on the classpath serves
+   *     its scheme
    */
   public static DiscoveryClient create(String registryUri) {
     return builder().registry(registryUri).build();
   }
 
-  /** A builder for a client with non-default settings. */
+  /**
+   * A builder for a client with non-default settings.
+   *
+   * @return a new builder, every setting at its default
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -89,6 +108,12 @@ public final class DiscoveryClient implements AutoCloseable {
   /**
    * Registers {@code service} at {@code hostPort} (e.g. "10.1.2.3:8888") with the default id
    * {@code <service>-<host>-<port>}. Returns at once; the client registers in the background.
+   *
+   * @param service the service name
+   * @param hostPort {@code host:port}, IPv6 hosts in brackets
+   * @return the registration; closing it deregisters the instance
+   * @throws IllegalArgumentException if the service name or address is invalid
+   * @throws IllegalStateException as {@link #register(ServiceInstance)}
    */
   public Registration register(String service, String hostPort) {
     return register(ServiceInstance.of(service, hostPort));
@@ -98,6 +123,12 @@ public final class DiscoveryClient implements AutoCloseable {
    * Registers {@code service} at this machine's address ({@link HostAddress#detect()}: the
    * {@value HostAddress#ENV} variable, else a site-local address of an interface that is up) and
    * {@code port}; logs the address chosen and why.
+   *
+   * @param service the service name
+   * @param port the port this process serves on, 1 to 65535
+   * @return the registration; closing it deregisters the instance
+   * @throws IllegalArgumentException if the service name or port is invalid
+   * @throws IllegalStateException as {@link #register(ServiceInstance)}
    */
   public Registration register(String service, int port) {
     HostAddress.Choice host = HostAddress.detect();
@@ -109,6 +140,8 @@ public final class DiscoveryClient implements AutoCloseable {
    * Registers {@code instance} and keeps it registered until the returned registration or this
    * client is closed. Returns at once; see {@link Registration#awaitRegistered(Duration)}.
    *
+   * @param instance the instance to register, not null
+   * @return the registration; closing it deregisters the instance
    * @throws IllegalStateException if this client already registered an instance with the same
    *     service and id, or is closed
    * @throws IllegalArgumentException if the registry can never hold this instance (e.g. metadata
@@ -143,7 +176,10 @@ public final class DiscoveryClient implements AutoCloseable {
    * process that starts while its registry is down waits one timeout in total, however many
    * services it asks for.
    *
+   * @param service the service name, case-insensitive
+   * @return the view, shared by every caller asking for the same service; possibly empty and stale
    * @throws IllegalArgumentException if {@code service} is not a valid service name
+   * @throws IllegalStateException if this client is closed
    */
   public ServiceView service(String service) {
     return service(service, settings.initialLoadTimeout());
@@ -152,6 +188,12 @@ public final class DiscoveryClient implements AutoCloseable {
   /**
    * {@link #service(String)}, waiting at most {@code maxWait} for a view that has not loaded yet
    * (never longer than the view's own deadline); {@code Duration.ZERO} never waits.
+   *
+   * @param service the service name, case-insensitive
+   * @param maxWait the longest this call waits for the first snapshot, not null
+   * @return the view, shared by every caller asking for the same service; possibly empty and stale
+   * @throws IllegalArgumentException if {@code service} is not a valid service name
+   * @throws IllegalStateException if this client is closed
    */
   public ServiceView service(String service, Duration maxWait) {
     WatchedServiceView view = view(service, maxWait);
@@ -163,6 +205,12 @@ public final class DiscoveryClient implements AutoCloseable {
    * The view of {@code service} for callers that resolve names which may not be services (the
    * OkHttp interceptor): as {@link #service(String, Duration)}, except that {@link #forgetIfUnused}
    * may drop it again unless code asked for it through {@code service(...)}.
+   *
+   * @param service the name to resolve, case-insensitive
+   * @param maxWait the longest this call waits for the first snapshot, not null
+   * @return the view; possibly empty and stale
+   * @throws IllegalArgumentException if {@code service} is not a valid service name
+   * @throws IllegalStateException if this client is closed
    */
   public ServiceView lookup(String service, Duration maxWait) {
     return view(service, maxWait);
@@ -183,6 +231,7 @@ public final class DiscoveryClient implements AutoCloseable {
       view = created ? new WatchedServiceView(name, settings, registryDown, restored) : existing;
       if (created) {
         views.put(name, view);
+        viewsChanged();
       }
     }
     if (created) {
@@ -201,6 +250,9 @@ public final class DiscoveryClient implements AutoCloseable {
    * (only {@link #lookup}): for callers that resolve names which may not be services (the OkHttp
    * interceptor), so that each such name does not keep a watch for the life of the client. Returns
    * whether the view was dropped; a later call starts a new one.
+   *
+   * @param service the service name, case-insensitive
+   * @return true if the view was dropped; false if there was none or it is still in use
    */
   public boolean forgetIfUnused(String service) {
     WatchedServiceView view;
@@ -210,9 +262,46 @@ public final class DiscoveryClient implements AutoCloseable {
         return false;
       }
       views.remove(view.service(), view);
+      viewsChanged();
     }
     view.close();
     return true;
+  }
+
+  /**
+   * Calls {@code listener} with this client's views by service name now, and again whenever a view
+   * starts (the first {@code service} or {@code lookup} of a name) or is dropped ({@link #forgetIfUnused}):
+   * for code that follows every view, such as metrics. Calls are serialized and each sees the views of
+   * that moment; they run while the client holds its lock, so keep them short and do not call the client
+   * from them. What the listener throws is logged.
+   *
+   * @param listener called with an immutable map of service name to view
+   * @return a handle whose {@code close()} removes the listener
+   */
+  public AutoCloseable subscribeViews(Consumer<Map<String, ServiceView>> listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (closeLock) {
+      viewListeners.add(listener);
+      tell(listener, Map.copyOf(views));
+    }
+    return () -> viewListeners.remove(listener);
+  }
+
+  /** Caller holds {@link #closeLock}, so that listeners see the views in the order they changed. */
+  private void viewsChanged() {
+    if (viewListeners.isEmpty()) {
+      return;
+    }
+    Map<String, ServiceView> now = Map.copyOf(views);
+    viewListeners.forEach(listener -> tell(listener, now));
+  }
+
+  private static void tell(Consumer<Map<String, ServiceView>> listener, Map<String, ServiceView> views) {
+    try {
+      listener.accept(views);
+    } catch (RuntimeException e) {
+      log.warn("a view listener failed", e);
+    }
   }
 
   /**
@@ -220,20 +309,30 @@ public final class DiscoveryClient implements AutoCloseable {
    * Consul's own service included). Asks the registry on the caller's thread; for tools that show
    * the whole registry, not for picking instances.
    *
+   * @return the service names, sorted; an immutable set
    * @throws UnsupportedOperationException when the registry cannot list services (DNS SRV)
    * @throws RegistryUnavailableException when the registry cannot be reached
+   * @throws IllegalStateException if this client is closed
    */
   public java.util.SortedSet<String> services() {
     checkOpen();
     return settings.backend().services();
   }
 
-  /** The services this client watches (has a cached view of), in lower case. */
+  /**
+   * The services this client watches (has a cached view of), in lower case.
+   *
+   * @return an immutable copy taken now
+   */
   public java.util.Set<String> watchedServices() {
     return java.util.Set.copyOf(views.keySet());
   }
 
-  /** The registrations this client holds open. */
+  /**
+   * The registrations this client holds open.
+   *
+   * @return an immutable copy taken now, in no particular order
+   */
   public List<Registration> registrations() {
     return List.copyOf(registrations.values());
   }
@@ -338,19 +437,37 @@ public final class DiscoveryClient implements AutoCloseable {
     private Builder() {
     }
 
-    /** Registry URI; defaults to the {@value DiscoveryClient#REGISTRY_ENV} environment variable. */
+    /**
+     * Registry URI; defaults to the {@value DiscoveryClient#REGISTRY_ENV} environment variable. It is
+     * parsed by {@link #build()}, which throws if it is malformed.
+     *
+     * @param registryUri the registry, e.g. {@code etcd://127.0.0.1:2379}; null for the default
+     * @return this builder
+     */
     public Builder registry(String registryUri) {
       this.registry = registryUri;
       return this;
     }
 
-    /** Uses {@code backend} instead of one made from a URI; the client closes it. */
+    /**
+     * Uses {@code backend} instead of one made from a URI; the client closes it.
+     *
+     * @param backend the backend; null goes back to the registry URI
+     * @return this builder
+     */
     public Builder backend(RegistryBackend backend) {
       this.backend = backend;
       return this;
     }
 
-    /** Time to live of a registration that stops renewing, at least 1 s (default 10 s); renewals run at about a third of it. */
+    /**
+     * Time to live of a registration that stops renewing, at least 1 s (default 10 s); renewals run
+     * at about a third of it.
+     *
+     * @param ttl how long the registry keeps an instance whose process stopped renewing
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ttl} is under 1 second
+     */
     public Builder ttl(Duration ttl) {
       if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException("invalid ttl " + ttl + ": expected at least 1 second");
@@ -359,7 +476,15 @@ public final class DiscoveryClient implements AutoCloseable {
       return this;
     }
 
-    /** Backoff between retries against an unreachable registry: from {@code initial} doubling up to {@code max} (default 200 ms to 5 s), jittered. */
+    /**
+     * Backoff between retries against an unreachable registry: from {@code initial} doubling up to
+     * {@code max} (default 200 ms to 5 s), each delay drawn between half and all of its step.
+     *
+     * @param initial the first delay, more than zero
+     * @param max the largest delay, at least {@code initial}
+     * @return this builder
+     * @throws IllegalArgumentException unless {@code 0 < initial <= max}
+     */
     public Builder retryBackoff(Duration initial, Duration max) {
       new Backoff(initial, max);
       this.initialBackoff = initial;
@@ -367,13 +492,26 @@ public final class DiscoveryClient implements AutoCloseable {
       return this;
     }
 
-    /** How long closing (and the shutdown hook) waits for deregistration at most (default 5 s). */
+    /**
+     * How long closing (and the shutdown hook) waits for deregistration at most (default 5 s).
+     *
+     * @param timeout zero or more; what is not deregistered by then expires after its TTL
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
     public Builder shutdownTimeout(Duration timeout) {
       this.shutdownTimeout = requireNonNegative(timeout, "shutdown timeout");
       return this;
     }
 
-    /** How long the first {@link DiscoveryClient#service} call for a service waits for the registry (default 5 s). */
+    /**
+     * How long the first {@link DiscoveryClient#service} call for a service waits for the registry
+     * (default 5 s).
+     *
+     * @param timeout zero or more; zero never waits
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
     public Builder initialLoadTimeout(Duration timeout) {
       this.initialLoadTimeout = requireNonNegative(timeout, "initial load timeout");
       return this;
@@ -384,13 +522,22 @@ public final class DiscoveryClient implements AutoCloseable {
      * atomically a second after each change; a view whose registry does not answer at startup starts
      * from its file, stale. Default: the {@value DiscoveryClient#SNAPSHOT_DIR_ENV} environment
      * variable, else none.
+     *
+     * @param directory where the files go, not null; created when first written
+     * @return this builder
      */
     public Builder snapshotDirectory(Path directory) {
       this.snapshotDirectory = Objects.requireNonNull(directory, "directory");
       return this;
     }
 
-    /** Snapshot files older than {@code maxAge} are not used (default 24 h). */
+    /**
+     * Snapshot files older than {@code maxAge} are not used (default 24 h).
+     *
+     * @param maxAge zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxAge} is negative
+     */
     public Builder snapshotMaxAge(Duration maxAge) {
       this.snapshotMaxAge = requireNonNegative(maxAge, "snapshot maximum age");
       return this;
@@ -401,6 +548,11 @@ public final class DiscoveryClient implements AutoCloseable {
      * and leave less than {@code share} of a view's list, the view keeps its list, stale and
      * {@link Snapshot#held() held}, until enough are back or {@code hold} has passed (default 2 x
      * TTL). Instances leaving one per answer, as deregistrations do, go at once.
+     *
+     * @param share from 0 (off) to 1
+     * @param hold zero or more: the longest a view keeps a list the registry no longer has
+     * @return this builder
+     * @throws IllegalArgumentException if {@code share} is outside 0 to 1 or {@code hold} is negative
      */
     public Builder protectThreshold(double share, Duration hold) {
       new Protection(share, hold);
@@ -409,7 +561,11 @@ public final class DiscoveryClient implements AutoCloseable {
       return this;
     }
 
-    /** Turns the protect threshold off: every answer replaces the view's list at once. */
+    /**
+     * Turns the protect threshold off: every answer replaces the view's list at once.
+     *
+     * @return this builder
+     */
     public Builder withoutProtection() {
       this.protectShare = 0;
       return this;
@@ -418,6 +574,9 @@ public final class DiscoveryClient implements AutoCloseable {
     /**
      * Adds a listener for the client's {@link DiscoveryEvent}s (registrations, views, protection),
      * called in the order added, after the default logging listener.
+     *
+     * @param listener the listener, not null
+     * @return this builder
      */
     public Builder listener(DiscoveryListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -429,6 +588,10 @@ public final class DiscoveryClient implements AutoCloseable {
      * {@code register} accepts (default 64 KiB); larger entries in the registry are logged once and
      * skipped, like malformed ones. For backends made from a URI (etcd, ZooKeeper); Consul bounds
      * metadata itself.
+     *
+     * @param bytes more than zero
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is zero or less
      */
     public Builder maxInstanceBytes(int bytes) {
       new BackendContext(null, ttl, bytes);
@@ -436,25 +599,46 @@ public final class DiscoveryClient implements AutoCloseable {
       return this;
     }
 
-    /** Leaves out the default listener that logs every event through SLF4J. */
+    /**
+     * Leaves out the default listener that logs every event through SLF4J.
+     *
+     * @return this builder
+     */
     public Builder withoutLogging() {
       listeners.remove(DiscoveryListener.logging());
       return this;
     }
 
-    /** Do not install the JVM shutdown hook; the caller closes the client itself. */
+    /**
+     * Do not install the JVM shutdown hook; the caller closes the client itself.
+     *
+     * @return this builder
+     */
     public Builder withoutShutdownHook() {
       this.shutdownHook = false;
       return this;
     }
 
-    /** Runs background work and reads time on {@code scheduler} (e.g. a {@code ManualScheduler} in tests); the caller closes it. */
+    /**
+     * Runs background work and reads time on {@code scheduler} (e.g. a {@code ManualScheduler} in
+     * tests); the caller closes it.
+     *
+     * @param scheduler the scheduler, not null
+     * @return this builder
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
-    /** The client; connects lazily, so this does not wait for the registry. */
+    /**
+     * The client; connects lazily, so this does not wait for the registry.
+     *
+     * @return a new client; close it when done
+     * @throws IllegalArgumentException if no registry URI is set (here or in
+     *     {@value DiscoveryClient#REGISTRY_ENV}), it is malformed, or no backend on the classpath
+     *     serves its scheme
+     */
     public DiscoveryClient build() {
       boolean ownsScheduler = scheduler == null;
       Scheduler sched = ownsScheduler ? Scheduler.threads("discovery-scheduler", 2) : scheduler;

@@ -10,11 +10,18 @@ import org.slf4j.LoggerFactory;
 @FunctionalInterface
 public interface DiscoveryListener {
 
+  /**
+   * Called once per event, in the order the client saw them.
+   *
+   * @param event the event, never null
+   */
   void onEvent(DiscoveryEvent event);
 
   /**
    * The listener every client has unless {@code withoutLogging()} is set: one line per event through
    * SLF4J's {@code io.discovery.client.DiscoveryClient} logger, at the event's severity.
+   *
+   * @return the shared logging listener
    */
   static DiscoveryListener logging() {
     return Logging.INSTANCE;

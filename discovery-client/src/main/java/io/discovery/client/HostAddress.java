@@ -31,7 +31,12 @@ public final class HostAddress {
   private HostAddress() {
   }
 
-  /** This machine's address from {@value #ENV} or its network interfaces. */
+  /**
+   * This machine's address from {@value #ENV} or its network interfaces. Never fails: with no usable
+   * interface it falls back to {@code 127.0.0.1} and says so in the reason.
+   *
+   * @return the host (an IPv6 address in brackets) and why it was chosen
+   */
   public static Choice detect() {
     return choose(System.getenv(ENV), interfaces());
   }

@@ -3,8 +3,15 @@ package io.discovery.client;
 /** No instance of a service is available to pick, e.g. none is registered. */
 public class NoInstancesException extends DiscoveryException {
   private static final long serialVersionUID = 1L;
+  /** The service that has no instances. */
   private final String service;
 
+  /**
+   * An exception for {@code service}; {@link #of(Snapshot)} writes a message that says why.
+   *
+   * @param service the service that has no instances
+   * @param message the complete message, shown to users as it is
+   */
   public NoInstancesException(String service, String message) {
     super(message);
     this.service = service;
@@ -13,6 +20,9 @@ public class NoInstancesException extends DiscoveryException {
   /**
    * An exception for an empty snapshot that tells apart a registry that never answered for this
    * service, one that answered "none" and is unreachable now, and one that answers "none" now.
+   *
+   * @param snapshot the empty snapshot a caller found
+   * @return the exception, not thrown
    */
   public static NoInstancesException of(Snapshot snapshot) {
     String service = snapshot.service();
@@ -33,7 +43,11 @@ public class NoInstancesException extends DiscoveryException {
     return new NoInstancesException(service, message);
   }
 
-  /** The service that has no instances. */
+  /**
+   * The service that has no instances.
+   *
+   * @return the service name as given to the constructor
+   */
   public String service() {
     return service;
   }

@@ -9,6 +9,11 @@ package io.discovery.client;
 public class RegistrationRejectedException extends DiscoveryException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception for one refused registration.
+   *
+   * @param message what the registry refused and why, as far as it said
+   */
   public RegistrationRejectedException(String message) {
     super(message);
   }

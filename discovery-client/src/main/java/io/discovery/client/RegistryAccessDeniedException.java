@@ -8,6 +8,11 @@ package io.discovery.client;
 public class RegistryAccessDeniedException extends RegistrationRejectedException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception for one refused request.
+   *
+   * @param message what the registry refused and which permission or token to set
+   */
   public RegistryAccessDeniedException(String message) {
     super(message);
   }

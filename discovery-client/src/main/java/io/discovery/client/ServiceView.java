@@ -9,13 +9,25 @@ import java.util.function.Consumer;
  */
 public interface ServiceView {
 
-  /** The service name. */
+  /**
+   * The service this view follows.
+   *
+   * @return the service name, in lower case
+   */
   String service();
 
-  /** The current snapshot: one volatile read. */
+  /**
+   * The current snapshot: one volatile read.
+   *
+   * @return the latest snapshot, never null; empty and not loaded until the registry first answers
+   */
   Snapshot snapshot();
 
-  /** The current instances; shorthand for {@code snapshot().instances()}. */
+  /**
+   * The current instances; shorthand for {@code snapshot().instances()}.
+   *
+   * @return an immutable list, empty when none is known
+   */
   default List<ServiceInstance> instances() {
     return snapshot().instances();
   }
@@ -24,6 +36,8 @@ public interface ServiceView {
    * Calls {@code listener} with the current snapshot now and with every new one after, on the thread
    * that received the change: keep it short.
    *
+   * @param listener called with each snapshot; what it throws on a change is logged, what it throws
+   *     on the first call (with the current snapshot) propagates from this method
    * @return a handle whose {@code close()} removes the listener
    */
   AutoCloseable subscribe(Consumer<Snapshot> listener);

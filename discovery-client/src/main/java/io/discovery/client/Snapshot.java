@@ -25,31 +25,70 @@ import java.util.List;
 public record Snapshot(String service, List<ServiceInstance> instances, long revision, Instant updatedAt, boolean stale,
                        boolean loaded, boolean partial, boolean restored, boolean held) {
 
+  /**
+   * Copies {@code instances}; the other components are taken as they are.
+   *
+   * @param service   the service name
+   * @param instances the instances, not null and without null elements; copied
+   * @param revision  the registry's revision, 0 when unknown
+   * @param updatedAt when this client last heard from the registry about this service
+   * @param stale     whether this may not be what the registry holds now
+   * @param loaded    whether the registry has answered for this service in this process
+   * @param partial   whether the registry left out instances this client may not read
+   * @param restored  whether the instances come from a snapshot file
+   * @param held      whether the protect threshold holds this list in place of a newer answer
+   */
   public Snapshot {
     instances = List.copyOf(instances);
   }
 
-  /** A snapshot of what the registry answered. */
+  /**
+   * A snapshot of what the registry answered: loaded, complete, neither restored nor held.
+   *
+   * @param service   the service name
+   * @param instances the instances, not null; copied
+   * @param revision  the registry's revision, 0 when unknown
+   * @param updatedAt when the registry answered
+   * @param stale     whether this may not be what the registry holds now
+   */
   public Snapshot(String service, List<ServiceInstance> instances, long revision, Instant updatedAt, boolean stale) {
     this(service, instances, revision, updatedAt, stale, true, false, false, false);
   }
 
-  /** The empty, stale snapshot of a view the registry has not answered for yet, started at {@code since}. */
+  /**
+   * The empty, stale snapshot of a view the registry has not answered for yet.
+   *
+   * @param service the service name
+   * @param since   when the view started; becomes {@link #updatedAt()}
+   * @return an empty snapshot, stale and not loaded, at revision 0
+   */
   public static Snapshot notLoaded(String service, Instant since) {
     return new Snapshot(service, List.of(), 0, since, true, false, false, false, false);
   }
 
-  /** The same instances, marked stale. */
+  /**
+   * The same instances, marked stale.
+   *
+   * @return this snapshot if it is stale already, else a stale copy
+   */
   public Snapshot asStale() {
     return stale ? this : new Snapshot(service, instances, revision, updatedAt, true, loaded, partial, restored, held);
   }
 
-  /** The same instances, held (and so stale) in place of an answer that removed too many of them. */
+  /**
+   * The same instances, held (and so stale) in place of an answer that removed too many of them.
+   *
+   * @return this snapshot if it is held already, else a held and stale copy
+   */
   public Snapshot asHeld() {
     return held ? this : new Snapshot(service, instances, revision, updatedAt, true, loaded, partial, restored, true);
   }
 
-  /** True when no instance is known. */
+  /**
+   * Whether no instance is known; an empty snapshot may also be stale or not loaded yet.
+   *
+   * @return true when {@link #instances()} is empty
+   */
   public boolean isEmpty() {
     return instances.isEmpty();
   }

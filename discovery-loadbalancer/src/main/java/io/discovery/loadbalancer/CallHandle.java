@@ -26,13 +26,21 @@ import io.discovery.client.ServiceInstance;
  */
 public interface CallHandle extends AutoCloseable {
 
-  /** The instance to call. */
+  /**
+   * The instance to call.
+   *
+   * @return the picked instance, the same on every call of this method
+   */
   ServiceInstance instance();
 
   /** The call succeeded; its latency is measured from {@code begin()} to now. */
   void succeeded();
 
-  /** The call failed (a connect error, a timeout, a 5xx): counts against the instance's breaker. */
+  /**
+   * The call failed (a connect error, a timeout, a 5xx): counts against the instance's breaker.
+   *
+   * @param error what went wrong, for the breaker's record
+   */
   void failed(Throwable error);
 
   /** Ends the call: it no longer counts as in flight. Later calls of close do nothing. */

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -58,6 +59,8 @@ final class DefaultLoadBalancer implements LoadBalancer {
   private final AtomicInteger ejected = new AtomicInteger();
   private final AtomicInteger ejectedInZone = new AtomicInteger();
   private final AtomicBoolean panic = new AtomicBoolean();
+  /** Striped, so that threads picking at once do not contend on one counter. */
+  private final LongAdder picks = new LongAdder();
   private final Subscription subscription;
   private volatile Picker picker;
 
@@ -109,6 +112,15 @@ final class DefaultLoadBalancer implements LoadBalancer {
   }
 
   @Override
+  public Stats stats() {
+    int inFlight = 0;
+    for (InstanceStats s : picker.all().stats) {
+      inFlight += s.inFlight();
+    }
+    return new Stats(picks.sum(), inFlight, ejected.get(), panic.get());
+  }
+
+  @Override
   public ServiceInstance pick() {
     return pickOne(0L);
   }
@@ -133,6 +145,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     Candidates c = candidates(p);
     long now = now();
     int choice = choose(p, c, keyHash, false, now);
+    picks.increment();
     return c.instances[choice >>> 1];
   }
 
@@ -143,6 +156,7 @@ final class DefaultLoadBalancer implements LoadBalancer {
     int choice = choose(p, c, keyHash, true, now);
     InstanceStats chosen = c.stats[choice >>> 1];
     chosen.callStarted();
+    picks.increment();
     return new Call(chosen, c.instances[choice >>> 1], now, (choice & PERMIT) != 0);
   }
 

@@ -45,7 +45,11 @@ public final class DiscoveryHttpClient {
     return new Builder(discovery, http);
   }
 
-  /** The JDK client that sends the requests. */
+  /**
+   * The JDK client that sends the requests.
+   *
+   * @return the client given to {@link #builder}, for requests that need no discovery
+   */
   public HttpClient httpClient() {
     return http;
   }

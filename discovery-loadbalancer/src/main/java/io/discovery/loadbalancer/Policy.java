@@ -34,6 +34,8 @@ public abstract class Policy {
    * The policy called {@code name} with its defaults, for configuration files: round-robin,
    * weighted-round-robin, random, weighted-random, least-connection, peak-ewma, consistent-hash.
    *
+   * @param name one of those names, exactly (lower case)
+   * @return the policy
    * @throws IllegalArgumentException naming the unknown name and the known ones
    */
   public static Policy named(String name) {
@@ -50,7 +52,11 @@ public abstract class Policy {
     };
   }
 
-  /** Each instance in turn, from a random start; the position survives snapshot changes. */
+  /**
+   * Each instance in turn, from a random start; the position survives snapshot changes.
+   *
+   * @return the policy; each balancer keeps its own position
+   */
   public static Policy roundRobin() {
     return new Policy("round-robin") {
       @Override
@@ -76,6 +82,8 @@ public abstract class Policy {
    * hold the weights (up to about 100 instances of any weights); beyond, they are rounded, each
    * instance keeping at least one turn, and near 1,000 instances every weight counts alike: use
    * {@link #weightedRandom()} for many instances of very different weights.
+   *
+   * @return the policy; each balancer keeps its own position
    */
   public static Policy weightedRoundRobin() {
     return new Policy("weighted-round-robin") {
@@ -93,7 +101,11 @@ public abstract class Policy {
     };
   }
 
-  /** Uniformly at random. */
+  /**
+   * Uniformly at random, weights ignored.
+   *
+   * @return the policy
+   */
   public static Policy random() {
     return new Policy("random") {
       @Override
@@ -104,7 +116,11 @@ public abstract class Policy {
     };
   }
 
-  /** At random, in proportion to the instances' weights. */
+  /**
+   * At random, in proportion to the instances' weights.
+   *
+   * @return the policy
+   */
   public static Policy weightedRandom() {
     return new Policy("weighted-random") {
       @Override
@@ -129,6 +145,8 @@ public abstract class Policy {
   /**
    * Fewest calls in flight: an exact minimum over up to 8 instances (from a random start, so ties
    * spread), the better of two distinct random instances over more.
+   *
+   * @return the policy, {@code leastConnection(}{@value #DEFAULT_EXACT_UP_TO}{@code )}
    */
   public static Policy leastConnection() {
     return leastConnection(DEFAULT_EXACT_UP_TO);
@@ -142,6 +160,10 @@ public abstract class Policy {
    * random start, so ties spread; it costs a read per instance), the better of two distinct random
    * instances over more (two reads, whatever the count; nearly as good in practice, and it does
    * not send every new call to the same idle instance).
+   *
+   * @param exactUpTo the largest instance count scanned whole, 1 or more
+   * @return the policy
+   * @throws IllegalArgumentException if {@code exactUpTo} is less than 1
    */
   public static Policy leastConnection(int exactUpTo) {
     if (exactUpTo < 1) {
@@ -194,12 +216,23 @@ public abstract class Policy {
   /** The default failure penalty of peak-EWMA: a failed call counts as at least twice the estimate. */
   public static final double DEFAULT_FAILURE_PENALTY = 2.0;
 
-  /** Peak-EWMA with the default decay window of 10 s; see {@link #peakEwma(Duration)}. */
+  /**
+   * Peak-EWMA with the default decay window of 10 s; see {@link #peakEwma(Duration, double)}.
+   *
+   * @return the policy
+   */
   public static Policy peakEwma() {
     return peakEwma(Duration.ofSeconds(10));
   }
 
-  /** Peak-EWMA with a failure penalty of {@value #DEFAULT_FAILURE_PENALTY}; see {@link #peakEwma(Duration, double)}. */
+  /**
+   * Peak-EWMA with a failure penalty of {@value #DEFAULT_FAILURE_PENALTY}; see
+   * {@link #peakEwma(Duration, double)}.
+   *
+   * @param decay the decay window, more than zero
+   * @return the policy
+   * @throws IllegalArgumentException if {@code decay} is zero or negative
+   */
   public static Policy peakEwma(Duration decay) {
     return peakEwma(decay, DEFAULT_FAILURE_PENALTY);
   }
@@ -211,9 +244,14 @@ public abstract class Policy {
    * instance that was slow gets tried again. A failed call counts as at least twice the current
    * estimate, so an instance that fails fast is not mistaken for a fast one.
    *
+   * @param decay the decay window, more than zero: about how long an estimate takes to fade
+   *     without new samples
    * @param failurePenalty how many times its current estimate a failed call counts as, at least
    *     (1 to 100; 1 times a failure like a success); {@code discovery-benchmarks/results/RESULTS.md}
    *     shows what other values do
+   * @return the policy
+   * @throws IllegalArgumentException if {@code decay} is not positive or {@code failurePenalty} is
+   *     outside 1 to 100
    */
   public static Policy peakEwma(Duration decay, double failurePenalty) {
     if (decay.isZero() || decay.isNegative()) {
@@ -263,6 +301,10 @@ public abstract class Policy {
    * per instance times its weight (at most 32,768 points in all, scaled down in proportion beyond),
    * so adding or removing one of N instances moves about 1/N of the keys. Without a key it picks at
    * random.
+   *
+   * @param virtualNodes points on the ring per unit of weight, 1 to 1000
+   * @return the policy
+   * @throws IllegalArgumentException if {@code virtualNodes} is outside 1 to 1000
    */
   public static Policy consistentHash(int virtualNodes) {
     if (virtualNodes < 1 || virtualNodes > 1000) {
@@ -276,7 +318,11 @@ public abstract class Policy {
     };
   }
 
-  /** Consistent hashing with 160 virtual nodes per instance. */
+  /**
+   * Consistent hashing with 160 virtual nodes per instance; see {@link #consistentHash(int)}.
+   *
+   * @return the policy
+   */
   public static Policy consistentHash() {
     return consistentHash(160);
   }

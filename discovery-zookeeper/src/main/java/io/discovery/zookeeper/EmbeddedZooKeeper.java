@@ -32,13 +32,27 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   /**
    * Starts a server on a free port with a fresh data directory. Sessions may last from two ticks to
-   * 60 s; a short {@code tick} (e.g. 250 ms) lets tests use short session timeouts.
+   * 60 s; a short {@code tick} (e.g. 250 ms) lets tests use short session timeouts. Waits up to
+   * 30 s for the server to start.
+   *
+   * @param tick ZooKeeper's {@code tickTime}, whole milliseconds
+   * @return the running server; close it to stop it and delete its data
+   * @throws IllegalStateException if the server does not start
+   * @throws java.io.UncheckedIOException if the data directory cannot be created
    */
   public static EmbeddedZooKeeper start(Duration tick) {
     return start(0, tick);
   }
 
-  /** Starts a server on {@code port} (0 for a free one) with a fresh data directory; see {@link #start(Duration)}. */
+  /**
+   * Starts a server on {@code port} with a fresh data directory; see {@link #start(Duration)}.
+   *
+   * @param port the loopback port to listen on, or 0 for a free one
+   * @param tick ZooKeeper's {@code tickTime}, whole milliseconds
+   * @return the running server; close it to stop it and delete its data
+   * @throws IllegalStateException if the server does not start (e.g. the port is taken)
+   * @throws java.io.UncheckedIOException if the data directory cannot be created
+   */
   public static EmbeddedZooKeeper start(int port, Duration tick) {
     try {
       if (port == 0) {
@@ -54,12 +68,20 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     }
   }
 
-  /** {@code zookeeper://127.0.0.1:<port>}, without a base path. */
+  /**
+   * The registry URI of this server, for {@code DiscoveryClient.create}.
+   *
+   * @return {@code zookeeper://127.0.0.1:<port>}, without a base path
+   */
   public String uri() {
     return "zookeeper://" + connectString();
   }
 
-  /** {@code 127.0.0.1:<port>}. */
+  /**
+   * The connect string of this server, for a ZooKeeper or Curator client.
+   *
+   * @return {@code 127.0.0.1:<port>}
+   */
   public String connectString() {
     return "127.0.0.1:" + port;
   }

@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's Java code blocks are compiled code: each one is a {@code // readme:begin NAME} ..
- * {@code // readme:end NAME} region of a class in {@code io.discovery.examples.readme}, and must stand
- * in the README exactly (indentation removed), so the README cannot drift from code that compiles.
+ * {@code // readme:end NAME} region of a class in {@code io.discovery.examples.readme}, or of a test
+ * that runs it in a module this one does not depend on, and must stand in the README exactly
+ * (indentation removed), so the README cannot drift from code that compiles.
  */
 class ReadmeSnippetsTest {
-  private static final Path SNIPPETS = Path.of("src/main/java/io/discovery/examples/readme");
+  private static final List<Path> SNIPPETS = List.of(Path.of("src/main/java/io/discovery/examples/readme"),
+      Path.of("../discovery-micrometer/src/test/java/io/discovery/micrometer"));
   private static final Pattern REGION = Pattern.compile("(?s)// readme:begin (\\w+)\\n(.*?)\\n\\s*// readme:end \\1");
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?s)```java\\n(.*?)\\n```");
 
@@ -28,7 +30,8 @@ class ReadmeSnippetsTest {
   void everyJavaBlockInTheReadmeIsACompiledSnippet() throws IOException {
     String readme = Files.readString(Path.of("../README.md"));
     Map<String, String> snippets = snippets();
-    assertThat(snippets).containsKeys("quickstart", "picking", "okhttp", "consul", "dns", "offline", "events");
+    assertThat(snippets).containsKeys("quickstart", "picking", "okhttp", "jdkhttp", "consul", "dns", "offline", "events",
+        "micrometer", "micrometerHttp");
 
     List<String> blocks = new ArrayList<>();
     Matcher m = JAVA_BLOCK.matcher(readme);
@@ -40,11 +43,13 @@ class ReadmeSnippetsTest {
 
   private static Map<String, String> snippets() throws IOException {
     Map<String, String> snippets = new LinkedHashMap<>();
-    try (Stream<Path> files = Files.list(SNIPPETS)) {
-      for (Path file : files.sorted().toList()) {
-        Matcher m = REGION.matcher(Files.readString(file));
-        while (m.find()) {
-          snippets.put(m.group(1), dedent(m.group(2)));
+    for (Path dir : SNIPPETS) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : files.sorted().toList()) {
+          Matcher m = REGION.matcher(Files.readString(file));
+          while (m.find()) {
+            snippets.put(m.group(1), dedent(m.group(2)));
+          }
         }
       }
     }

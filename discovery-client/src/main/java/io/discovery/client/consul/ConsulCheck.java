@@ -31,6 +31,11 @@ public final class ConsulCheck {
   /**
    * An HTTP GET every {@code interval}, passing on 2xx. {@code pathOrUrl} is either a path such as
    * {@code /health}, called on the instance's own address (https when it is secure), or a full URL.
+   *
+   * @param pathOrUrl a path starting with '/', or an {@code http://} or {@code https://} URL
+   * @param interval  time between two checks, more than zero
+   * @return the check
+   * @throws IllegalArgumentException if {@code pathOrUrl} is neither, or {@code interval} is not positive
    */
   public static ConsulCheck http(String pathOrUrl, Duration interval) {
     Objects.requireNonNull(pathOrUrl, "pathOrUrl");
@@ -40,12 +45,26 @@ public final class ConsulCheck {
     return new ConsulCheck("http", pathOrUrl, List.of(), interval, null);
   }
 
-  /** A TCP connect to the instance's address every {@code interval}. */
+  /**
+   * A TCP connect to the instance's address every {@code interval}, passing when it connects.
+   *
+   * @param interval time between two checks, more than zero
+   * @return the check
+   * @throws IllegalArgumentException if {@code interval} is not positive
+   */
   public static ConsulCheck tcp(Duration interval) {
     return new ConsulCheck("tcp", null, List.of(), interval, null);
   }
 
-  /** A command the agent runs every {@code interval} (exit 0 passing, 1 warning, else critical); the agent must allow script checks. */
+  /**
+   * A command the agent runs every {@code interval} (exit 0 passing, 1 warning, else critical); the
+   * agent must allow script checks ({@code enable_script_checks}), or registration fails for good.
+   *
+   * @param args     the program and its arguments, run by the agent on its own machine; not empty
+   * @param interval time between two runs, more than zero
+   * @return the check
+   * @throws IllegalArgumentException if {@code args} is null or empty, or {@code interval} is not positive
+   */
   public static ConsulCheck script(List<String> args, Duration interval) {
     if (args == null || args.isEmpty()) {
       throw new IllegalArgumentException("a script check needs a command, e.g. List.of(\"/usr/local/bin/check\", \"--fast\")");
@@ -53,7 +72,12 @@ public final class ConsulCheck {
     return new ConsulCheck("script", null, List.copyOf(args), interval, null);
   }
 
-  /** How long the agent waits for the check (Consul's default: 10 s). */
+  /**
+   * How long the agent waits for the check before it counts as critical (Consul's default: 10 s).
+   *
+   * @param timeout not null
+   * @return a copy of this check with the timeout; this one is unchanged
+   */
   public ConsulCheck timeout(Duration timeout) {
     return new ConsulCheck(kind, target, args, interval, Objects.requireNonNull(timeout, "timeout"));
   }

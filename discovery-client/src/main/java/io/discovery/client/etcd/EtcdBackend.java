@@ -57,6 +57,9 @@ public final class EtcdBackend implements RegistryBackend {
    * [?ca=ca.pem&cert=client.pem&key=client-key.pem]}, for settings a URI cannot carry; pass the
    * result to {@code DiscoveryClient.builder().backend(...)}.
    *
+   * @param uri the etcd URI; its user-info and {@code ca}, {@code cert}, {@code key} are the
+   *     builder's starting values
+   * @return a new builder
    * @throws IllegalArgumentException naming what is wrong with the URI or a PEM file
    */
   public static Builder builder(String uri) {
@@ -80,7 +83,15 @@ public final class EtcdBackend implements RegistryBackend {
       this.prefix = prefix;
     }
 
-    /** Authenticates as {@code user} (etcd's auth API); the password appears in no log or message. */
+    /**
+     * Authenticates as {@code user} (etcd's auth API); the password appears in no log or message.
+     * Replaces credentials from the URI.
+     *
+     * @param user     not null or empty
+     * @param password not null
+     * @return this builder
+     * @throws IllegalArgumentException if the user is null or empty, or the password is null
+     */
     public Builder credentials(String user, String password) {
       this.credentials = new io.discovery.client.spi.Credentials(user, password);
       return this;
@@ -93,13 +104,25 @@ public final class EtcdBackend implements RegistryBackend {
 
     /**
      * TLS with a socket factory and trust manager of the caller's (e.g. from a keystore); for
-     * {@code etcd+https} endpoints.
+     * {@code etcd+https} endpoints. Replaces the PEM files of the URI.
+     *
+     * @param socketFactory makes the TLS connections; a key manager behind it adds a client certificate
+     * @param trustManager  the trust manager behind {@code socketFactory}
+     * @return this builder
      */
     public Builder tls(javax.net.ssl.SSLSocketFactory socketFactory, javax.net.ssl.X509TrustManager trustManager) {
       return tls(new io.discovery.client.internal.PemTls(socketFactory, trustManager));
     }
 
-    /** How long to wait for a connection (default 2 s) and for a whole unary call (default 5 s). */
+    /**
+     * How long to wait for a connection (default 2 s) and for a whole unary call (default 5 s).
+     * Watch streams are bounded by {@link #watchSilence} instead.
+     *
+     * @param connect more than zero
+     * @param call    more than zero
+     * @return this builder
+     * @throws IllegalArgumentException if either is zero or negative
+     */
     public Builder timeouts(java.time.Duration connect, java.time.Duration call) {
       if (connect.isNegative() || connect.isZero() || call.isNegative() || call.isZero()) {
         throw new IllegalArgumentException("invalid etcd timeouts " + connect + " / " + call + ": expected more than zero");
@@ -113,6 +136,10 @@ public final class EtcdBackend implements RegistryBackend {
      * How long a watch stream may say nothing before it is taken for dead and the service is listed
      * and watched again (default 20 s; a client made from a URI uses 2 x its TTL). A quiet but
      * healthy stream costs one list per period.
+     *
+     * @param silence more than zero
+     * @return this builder
+     * @throws IllegalArgumentException if {@code silence} is zero or negative
      */
     public Builder watchSilence(java.time.Duration silence) {
       if (silence.isNegative() || silence.isZero()) {
@@ -122,7 +149,14 @@ public final class EtcdBackend implements RegistryBackend {
       return this;
     }
 
-    /** The largest key and value (default 64 KiB) this backend registers or lets into a view; larger ones are skipped. */
+    /**
+     * The largest key and value (default 64 KiB) this backend registers or lets into a view; larger
+     * entries are skipped and logged, larger registrations refused.
+     *
+     * @param bytes more than zero
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is zero or less
+     */
     public Builder maxInstanceBytes(int bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("invalid maximum instance size " + bytes + ": expected more than 0 bytes");
@@ -137,6 +171,11 @@ public final class EtcdBackend implements RegistryBackend {
       return this;
     }
 
+    /**
+     * The backend. Does not connect: the first call to etcd does.
+     *
+     * @return a new backend; the client it is given to closes it
+     */
     public EtcdBackend build() {
       return new EtcdBackend(new EtcdGateway(endpoints, credentials, tls, connectTimeout, callTimeout, watchSilence), prefix,
           maxInstanceBytes, nanoTime);

@@ -30,6 +30,10 @@ public record PemTls(SSLSocketFactory socketFactory, X509TrustManager trustManag
    * Loads {@code ca} (may be null: the JVM's CAs only) and, when {@code cert} is given, the client
    * certificate in it (the first one; the rest are its chain) with {@code key}.
    *
+   * @param ca   PEM file of CA certificates to trust besides the JVM's, or null
+   * @param cert PEM file of the client certificate and its chain, or null; needs {@code key}
+   * @param key  the client certificate's unencrypted PKCS#8 PEM key, or null; needs {@code cert}
+   * @return the TLS settings
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static PemTls load(Path ca, Path cert, Path key) {

@@ -38,32 +38,61 @@ public final class MemoryRegistry {
   private long revision;
   private boolean reachable = true;
 
-  /** A registry of its own, shared with nobody else. */
+  /**
+   * A registry of its own, shared with nobody else, even under a name {@link #named} uses.
+   *
+   * @param name for messages; not null
+   */
   public MemoryRegistry(String name) {
     this.name = Objects.requireNonNull(name, "name");
   }
 
-  /** The registry that {@code memory://<name>} URIs in this JVM share. */
+  /**
+   * The registry that {@code memory://<name>} URIs in this JVM share.
+   *
+   * @param name the name in the URI, e.g. "default" for {@code memory:}
+   * @return the same registry for the same name, for the life of the JVM
+   */
   public static MemoryRegistry named(String name) {
     return NAMED.computeIfAbsent(name, MemoryRegistry::new);
   }
 
-  /** This registry's name. */
+  /**
+   * This registry's name.
+   *
+   * @return the name it was created with
+   */
   public String name() {
     return name;
   }
 
-  /** A backend over this registry whose leases expire on {@code scheduler}'s clock. */
+  /**
+   * A backend over this registry whose leases expire on {@code scheduler}'s clock.
+   *
+   * @param scheduler runs the lease expiries; a {@code ManualScheduler} gives tests control of them
+   * @return a new backend; closing it leaves the registry as it is
+   */
   public MemoryBackend backend(Scheduler scheduler) {
     return new MemoryBackend(this, scheduler);
   }
 
-  /** The instances registered for {@code service} now, ordered by id. */
+  /**
+   * The instances registered for {@code service} now, ordered by id; answers even while
+   * {@link #setReachable unreachable}, for tests to look inside.
+   *
+   * @param service the service name, lower case
+   * @return an immutable list, empty when none is registered
+   */
   public synchronized List<ServiceInstance> instances(String service) {
     return list(service);
   }
 
-  /** The services with at least one instance now, sorted. */
+  /**
+   * The services with at least one instance now, sorted.
+   *
+   * @return a new set
+   * @throws RegistryUnavailableException while the registry is {@link #setReachable unreachable}
+   */
   public synchronized java.util.SortedSet<String> services() {
     checkReachable();
     java.util.SortedSet<String> names = new java.util.TreeSet<>();
@@ -75,17 +104,32 @@ public final class MemoryRegistry {
     return names;
   }
 
-  /** How many watches on {@code service} are open now, for tests that check that a client closes what it opened. */
+  /**
+   * How many watches on {@code service} are open now, for tests that check that a client closes
+   * what it opened.
+   *
+   * @param service the service name, lower case
+   * @return the number of open watches, 0 when none
+   */
   public synchronized int watches(String service) {
     return watchers.getOrDefault(service, List.of()).size();
   }
 
-  /** The registry's revision: it grows with every change. */
+  /**
+   * The registry's revision: it grows with every change.
+   *
+   * @return the revision, 0 before the first change
+   */
   public synchronized long revision() {
     return revision;
   }
 
-  /** Makes every call fail as if the registry were down ({@code false}) or answers again ({@code true}); watches end on the way down. */
+  /**
+   * Makes every call fail as if the registry were down, or answers again; watches end on the way
+   * down, with {@link RegistryUnavailableException}.
+   *
+   * @param reachable false to fail every call, true to answer again
+   */
   public void setReachable(boolean reachable) {
     List<Watcher> ended = new ArrayList<>();
     synchronized (this) {
@@ -114,7 +158,13 @@ public final class MemoryRegistry {
     deliver();
   }
 
-  /** Ends the lease of {@code id} in {@code service} as if it had expired; false if there is none. */
+  /**
+   * Ends the lease of {@code id} in {@code service} as if it had expired; watchers hear the removal.
+   *
+   * @param service the service name, lower case
+   * @param id      the instance id
+   * @return true if the instance was registered; false if there is none
+   */
   public boolean expire(String service, String id) {
     synchronized (this) {
       Map<String, Entry> entries = services.get(service);

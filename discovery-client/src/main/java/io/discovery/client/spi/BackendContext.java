@@ -16,13 +16,26 @@ public record BackendContext(Scheduler scheduler, Duration ttl, int maxInstanceB
   /** 64 KiB: far above any sane instance, far below what makes every view's memory and every read grow. */
   public static final int DEFAULT_MAX_INSTANCE_BYTES = 64 * 1024;
 
+  /**
+   * Checks the size limit.
+   *
+   * @param scheduler        the client's scheduler and clock
+   * @param ttl              the client's registration TTL
+   * @param maxInstanceBytes more than zero
+   * @throws IllegalArgumentException if {@code maxInstanceBytes} is zero or less
+   */
   public BackendContext {
     if (maxInstanceBytes <= 0) {
       throw new IllegalArgumentException("invalid maximum instance size " + maxInstanceBytes + ": expected more than 0 bytes");
     }
   }
 
-  /** A context with the default {@link #DEFAULT_MAX_INSTANCE_BYTES}. */
+  /**
+   * A context with the default {@link #DEFAULT_MAX_INSTANCE_BYTES}.
+   *
+   * @param scheduler the client's scheduler and clock
+   * @param ttl       the client's registration TTL
+   */
   public BackendContext(Scheduler scheduler, Duration ttl) {
     this(scheduler, ttl, DEFAULT_MAX_INSTANCE_BYTES);
   }

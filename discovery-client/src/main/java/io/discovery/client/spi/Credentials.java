@@ -8,6 +8,13 @@ import java.net.URI;
  */
 public record Credentials(String user, String password) {
 
+  /**
+   * Checks both values.
+   *
+   * @param user     not null or empty
+   * @param password not null; may be empty
+   * @throws IllegalArgumentException if the user is missing or empty, or the password is null
+   */
   public Credentials {
     if (user == null || user.isEmpty()) {
       throw new IllegalArgumentException("invalid user '" + user + "': expected a user name before ':' in the URI's user-info");
@@ -20,6 +27,10 @@ public record Credentials(String user, String password) {
   /**
    * The credentials in the URI's user-info (percent-encoded {@code user:password}), or null without
    * one. Read from the raw authority: with several hosts the JDK parses no user-info.
+   *
+   * @param uri the registry URI
+   * @return the decoded credentials, or null when the URI has no user-info
+   * @throws IllegalArgumentException if the user-info has no password or an empty user
    */
   public static Credentials fromUri(URI uri) {
     String authority = uri.getRawAuthority();

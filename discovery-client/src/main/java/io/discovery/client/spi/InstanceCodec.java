@@ -19,7 +19,12 @@ public final class InstanceCodec {
   private InstanceCodec() {
   }
 
-  /** The instance as compact JSON. */
+  /**
+   * The instance as compact JSON, which {@link #fromJson} reads back to an equal instance.
+   *
+   * @param instance the instance
+   * @return one line of JSON
+   */
   public static String toJson(ServiceInstance instance) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("service", instance.service());
@@ -39,6 +44,10 @@ public final class InstanceCodec {
   /**
    * Parses an instance; throws {@link IllegalArgumentException} saying what is wrong when the text
    * is not JSON, lacks a required field ({@code service, id, host, port}) or holds an invalid value.
+   *
+   * @param json the text, as {@link #toJson} writes it
+   * @return the instance
+   * @throws IllegalArgumentException if the text is not a valid instance
    */
   public static ServiceInstance fromJson(String json) {
     JsonNode node;

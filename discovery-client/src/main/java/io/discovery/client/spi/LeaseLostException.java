@@ -6,6 +6,11 @@ import io.discovery.client.DiscoveryException;
 public class LeaseLostException extends DiscoveryException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception for one lost lease.
+   *
+   * @param message which registration is gone and, where known, why
+   */
   public LeaseLostException(String message) {
     super(message);
   }

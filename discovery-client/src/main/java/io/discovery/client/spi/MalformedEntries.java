@@ -26,17 +26,33 @@ public final class MalformedEntries {
     this.maxBytes = maxBytes;
   }
 
-  /** For registries that bound entries themselves (Consul limits metadata to 64 pairs of 512 bytes). */
+  /**
+   * For registries that bound entries themselves (Consul limits metadata to 64 pairs of 512 bytes):
+   * the limit is {@link BackendContext#DEFAULT_MAX_INSTANCE_BYTES}.
+   *
+   * @param registry what the entries live in, for the log line (e.g. "consul")
+   */
   public MalformedEntries(String registry) {
     this(registry, BackendContext.DEFAULT_MAX_INSTANCE_BYTES);
   }
 
-  /** The largest entry, in bytes, that is not skipped. */
+  /**
+   * The size limit.
+   *
+   * @return the largest entry, in bytes, that is not skipped
+   */
   public int maxBytes() {
     return maxBytes;
   }
 
-  /** Whether an entry of {@code bytes} is over the limit; reports it as skipped if so. */
+  /**
+   * Whether an entry of {@code bytes} is over the limit; reports it as skipped if so.
+   *
+   * @param entry   the entry's key or path, for the log line
+   * @param version the entry's version (a revision, a modification index), for the log line
+   * @param bytes   the entry's size as the registry stores it, key and value
+   * @return true when the caller must skip the entry
+   */
   public boolean tooLarge(String entry, String version, long bytes) {
     if (bytes <= maxBytes) {
       return false;
@@ -49,7 +65,10 @@ public final class MalformedEntries {
   /**
    * The error for registering an instance of {@code bytes}: views skip it, so it would never be seen.
    *
-   * @return null when the size is within the limit
+   * @param service the instance's service, for the message
+   * @param id      the instance's id, for the message
+   * @param bytes   the instance's size as the registry would store it
+   * @return the exception to throw, or null when the size is within the limit
    */
   public IllegalArgumentException refusal(String service, String id, long bytes) {
     if (bytes <= maxBytes) {
@@ -60,7 +79,14 @@ public final class MalformedEntries {
         + " bytes (DiscoveryClient.builder().maxInstanceBytes): keep large data out of the metadata");
   }
 
-  /** Reports that {@code entry} at {@code version} was skipped because of {@code reason}, unless already reported. */
+  /**
+   * Logs a warning that {@code entry} at {@code version} was skipped, unless that version of it was
+   * reported already.
+   *
+   * @param entry   the entry's key or path
+   * @param version the entry's version; a new version is reported again
+   * @param reason  why it was skipped, for the log line
+   */
   public void skipped(String entry, String version, String reason) {
     if (reported.size() > LIMIT) {
       reported.clear();

@@ -8,9 +8,20 @@ import java.net.URI;
  */
 public interface RegistryBackendFactory {
 
-  /** The URI scheme this factory serves, lower case. */
+  /**
+   * The URI scheme this factory serves; a client picks the factory by its registry URI's scheme.
+   *
+   * @return the scheme, lower case, without ':'
+   */
   String scheme();
 
-  /** A backend for {@code uri}; throws {@link IllegalArgumentException} naming what is wrong with it. */
+  /**
+   * A backend for {@code uri}. Must not wait for the registry.
+   *
+   * @param uri     the registry URI, its scheme {@link #scheme()}
+   * @param context the client's scheduler, TTL and size limit
+   * @return a new backend, which the client closes
+   * @throws IllegalArgumentException naming what is wrong with the URI
+   */
   RegistryBackend create(URI uri, BackendContext context);
 }

@@ -57,7 +57,11 @@ public final class ManualScheduler implements Scheduler {
     return clock;
   }
 
-  /** Fake time since the start, in nanoseconds. */
+  /**
+   * Fake time since the start, in nanoseconds.
+   *
+   * @return the sum of every {@link #advance} so far
+   */
   public synchronized long nanos() {
     return nowNanos;
   }
@@ -67,7 +71,12 @@ public final class ManualScheduler implements Scheduler {
     return nanos();
   }
 
-  /** Moves time forward by {@code amount}, running every task that falls due on the way, in order. */
+  /**
+   * Moves time forward by {@code amount}, running every task that falls due on the way, in order,
+   * on the calling thread; tasks those tasks schedule run too if they fall due.
+   *
+   * @param amount zero or more
+   */
   public void advance(Duration amount) {
     long target;
     synchronized (this) {
@@ -93,18 +102,30 @@ public final class ManualScheduler implements Scheduler {
     advance(Duration.ZERO);
   }
 
-  /** Delay until the next pending task, or null when none is pending. */
+  /**
+   * Delay until the next pending task.
+   *
+   * @return the delay from now, or null when none is pending
+   */
   public synchronized Duration nextDelay() {
     Entry next = queue.peek();
     return next == null ? null : Duration.ofNanos(next.dueNanos - nowNanos);
   }
 
-  /** Number of pending tasks. */
+  /**
+   * Number of pending tasks.
+   *
+   * @return tasks scheduled and neither run nor cancelled
+   */
   public synchronized int pending() {
     return queue.size();
   }
 
-  /** Every delay ever passed to {@link #schedule}, in order. */
+  /**
+   * Every delay ever passed to {@link #schedule}, in order, for tests of backoff and cadence.
+   *
+   * @return an immutable copy
+   */
   public synchronized List<Duration> scheduledDelays() {
     return List.copyOf(scheduledDelays);
   }
