@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.discovery.agent.console.Console;
+import io.discovery.agent.registrar.Registrar;
+import io.discovery.agent.registrar.RegistrarConfig;
 import io.discovery.agent.render.Renderer;
 import io.discovery.agent.render.Templates;
 import io.discovery.client.DiscoveryClient;
 import io.discovery.client.Registration;
 import io.discovery.client.ServiceInstance;
+import io.discovery.client.ServiceView;
 import io.discovery.client.time.Scheduler;
 import io.discovery.zookeeper.EmbeddedZooKeeper;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,12 +27,36 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** render and console on a real ZooKeeper server: the agent goes through the public API, so any backend serves it. */
+/** registrar, render and console on a real ZooKeeper server: the agent goes through the public API, so any backend serves it. */
 class AgentOnZooKeeperIT {
   private static final Duration DEADLINE = Duration.ofSeconds(15);
 
   @TempDir
   Path dir;
+
+  @Test
+  void theRegistrarRegistersAPassingEndpointInZooKeeperAndDeregistersItWhenItFails() throws Exception {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(Duration.ofMillis(200));
+         DiscoveryClient registrarClient = DiscoveryClient.builder().registry(zk.uri() + "/services").ttl(Duration.ofSeconds(2))
+             .withoutShutdownHook().build();
+         DiscoveryClient watcher = DiscoveryClient.builder().registry(zk.uri() + "/services").withoutShutdownHook().build();
+         Registrar registrar = Registrar.create(registrarClient)) {
+      ServerSocket legacy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      int port = legacy.getLocalPort();
+      registrar.apply(RegistrarConfig.parse("services:\n  - name: legacy-db\n    address: 127.0.0.1:" + port
+          + "\n    check: { tcp: true, interval: 100ms, timeout: 100ms }\n    metadata: { role: primary }\n", "registrar.yaml"));
+      ServiceView view = watcher.service("legacy-db");
+
+      await("registered after 2 passes").atMost(DEADLINE).until(() -> view.instances().size() == 1);
+      assertThat(view.instances().get(0).metadata()).containsEntry("role", "primary");
+      assertThat(view.instances().get(0).port()).isEqualTo(port);
+
+      legacy.close();
+
+      await("deregistered after 2 failures").atMost(DEADLINE).until(() -> view.instances().isEmpty());
+      assertThat(registrarClient.registrations()).isEmpty();
+    }
+  }
 
   @Test
   void renderAndTheConsoleFollowAZooKeeperRegistry() throws Exception {
