@@ -103,4 +103,44 @@ class OutOfServiceTest {
     assertThat(backend.registers).hasValue(2);
     assertThat(registry.instances("payments")).singleElement().matches(ServiceInstance::outOfService);
   }
+
+  @Test
+  void aStatusTheRegistryWillNotTakeDoesNotStopTheHeartbeatAndIsSaidOnce() {
+    Registration registration = registered("10.0.0.1:80");
+    backend.updateFailure = new RegistryUnavailableException("the registry refused the write");
+    assertThat(registration.setOutOfService(true)).isFalse();
+    int renewals = backend.renewals.get();
+
+    String log = Stderr.capture(() -> {
+      for (int i = 0; i < 3; i++) {
+        time.advance(time.nextDelay());
+      }
+    });
+
+    assertThat(backend.renewals).as("renewed all the same").hasValue(renewals + 3);
+    assertThat(backend.updates).as("tried with each heartbeat").hasValue(4);
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+    assertThat(log.split("could not mark", -1)).as("one warning, not one per heartbeat").hasSize(2);
+    assertThat(log).contains("the registry refused the write");
+    assertThat(registry.instances("payments")).noneMatch(ServiceInstance::outOfService);
+
+    backend.updateFailure = null;
+    time.advance(time.nextDelay());
+    assertThat(registry.instances("payments")).singleElement().matches(ServiceInstance::outOfService);
+  }
+
+  @Test
+  void aLeaseLostWhileTheStatusIsWrittenIsRegisteredAgainWithTheStatus() {
+    Registration registration = registered("10.0.0.1:80");
+    registry.setReachable(false);
+    assertThat(registration.setOutOfService(true)).isFalse();
+    registry.setReachable(true);
+    registry.expire("payments", registration.instance().id());
+
+    time.advance(time.nextDelay());
+
+    assertThat(backend.registers).hasValue(2);
+    assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+    assertThat(registry.instances("payments")).singleElement().matches(ServiceInstance::outOfService);
+  }
 }

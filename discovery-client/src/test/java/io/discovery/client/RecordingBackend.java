@@ -23,6 +23,8 @@ final class RecordingBackend implements RegistryBackend {
   /** Thrown by the next register or renew call instead of calling the registry, then cleared. */
   volatile Throwable nextRegisterFailure;
   volatile Throwable nextRenewFailure;
+  /** Thrown by every update call while set. */
+  volatile RuntimeException updateFailure;
 
   RecordingBackend(RegistryBackend delegate) {
     this.delegate = delegate;
@@ -55,6 +57,10 @@ final class RecordingBackend implements RegistryBackend {
   @Override
   public Lease update(Lease lease, ServiceInstance changed, Duration ttl) {
     updates.incrementAndGet();
+    RuntimeException failure = updateFailure;
+    if (failure != null) {
+      throw failure;
+    }
     return delegate.update(lease, changed, ttl);
   }
 
