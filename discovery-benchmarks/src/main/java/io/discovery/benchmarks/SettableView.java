@@ -2,6 +2,7 @@ package io.discovery.benchmarks;
 
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
+import io.discovery.client.Subscription;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -31,7 +32,7 @@ public final class SettableView implements ServiceView {
   }
 
   @Override
-  public AutoCloseable subscribe(Consumer<Snapshot> listener) {
+  public Subscription subscribe(Consumer<Snapshot> listener) {
     listeners.add(listener);
     listener.accept(snapshot);
     return () -> listeners.remove(listener);

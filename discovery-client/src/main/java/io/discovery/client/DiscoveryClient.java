@@ -278,7 +278,7 @@ public final class DiscoveryClient implements AutoCloseable {
    * @param listener called with an immutable map of service name to view
    * @return a handle whose {@code close()} removes the listener
    */
-  public AutoCloseable subscribeViews(Consumer<Map<String, ServiceView>> listener) {
+  public Subscription subscribeViews(Consumer<Map<String, ServiceView>> listener) {
     Objects.requireNonNull(listener, "listener");
     synchronized (closeLock) {
       viewListeners.add(listener);
@@ -681,7 +681,7 @@ public final class DiscoveryClient implements AutoCloseable {
       if (text.equals("memory:") || text.equals("memory")) {
         text = "memory://default";
       }
-      URI uri = io.discovery.client.spi.RegistryUris.parse(text, "registry");
+      URI uri = io.discovery.client.internal.RegistryUris.parse(text, "registry");
       Map<String, RegistryBackendFactory> factories = new TreeMap<>();
       for (RegistryBackendFactory factory : ServiceLoader.load(RegistryBackendFactory.class, DiscoveryClient.class.getClassLoader())) {
         factories.putIfAbsent(factory.scheme(), factory);
@@ -702,7 +702,7 @@ public final class DiscoveryClient implements AutoCloseable {
     }
 
     private static String redact(String uri) {
-      return io.discovery.client.spi.RegistryUris.redacted(uri);
+      return io.discovery.client.internal.RegistryUris.redacted(uri);
     }
   }
 }

@@ -37,8 +37,9 @@ public interface ServiceView {
    * that received the change: keep it short.
    *
    * @param listener called with each snapshot; what it throws on a change is logged, what it throws
-   *     on the first call (with the current snapshot) propagates from this method
+   *     on the first call (with the current snapshot) propagates from this method, which then leaves
+   *     it unsubscribed
    * @return a handle whose {@code close()} removes the listener
    */
-  AutoCloseable subscribe(Consumer<Snapshot> listener);
+  Subscription subscribe(Consumer<Snapshot> listener);
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.discovery.client.spi.InstanceCodec;
+import io.discovery.client.internal.InstanceCodec;
 import io.discovery.client.time.ScheduledTask;
 import io.discovery.client.time.Scheduler;
 import java.io.IOException;

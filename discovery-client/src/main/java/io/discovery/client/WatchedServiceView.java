@@ -77,10 +77,15 @@ final class WatchedServiceView implements ServiceView {
   }
 
   @Override
-  public AutoCloseable subscribe(Consumer<Snapshot> listener) {
+  public Subscription subscribe(Consumer<Snapshot> listener) {
     synchronized (this) {
       listeners.add(listener);
-      listener.accept(snapshot);
+      try {
+        listener.accept(snapshot);
+      } catch (RuntimeException | Error e) {
+        listeners.remove(listener);
+        throw e;
+      }
     }
     return () -> listeners.remove(listener);
   }

@@ -67,7 +67,7 @@ class RegistryUriTest {
 
   @Test
   void passwordsInUrisNeverReachAMessage() {
-    assertThat(io.discovery.client.spi.RegistryUris.redacted("etcd://app:p@ss@w0rd@h1:2379,h2:2379/x"))
+    assertThat(io.discovery.client.internal.RegistryUris.redacted("etcd://app:p@ss@w0rd@h1:2379,h2:2379/x"))
         .isEqualTo("etcd://app:(hidden)@h1:2379,h2:2379/x");
     assertThatThrownBy(() -> io.discovery.client.etcd.EtcdBackend.builder("etcd://app:se cret@h1:2379"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("se cret");

@@ -30,6 +30,21 @@ class ServiceViewTest {
   }
 
   @Test
+  void aListenerThatThrowsOnItsFirstCallIsNotLeftSubscribed() {
+    ServiceView view = client.service("payments");
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> view.subscribe(s -> {
+      calls.incrementAndGet();
+      throw new IllegalStateException("boom");
+    })).hasMessage("boom");
+    peer.register(ServiceInstance.of("payments", "10.0.0.1:80"), Duration.ofSeconds(10));
+
+    assertThat(view.instances()).hasSize(1);
+    assertThat(calls).as("called once, for the current snapshot, and not for the change").hasValue(1);
+  }
+
+  @Test
   void firstCallLoadsTheCurrentInstances() {
     peer.register(ServiceInstance.of("payments", "10.0.0.2:80"), Duration.ofSeconds(10));
     peer.register(ServiceInstance.of("payments", "10.0.0.1:80"), Duration.ofSeconds(10));

@@ -3,6 +3,7 @@ package io.discovery.loadbalancer;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
+import io.discovery.client.Subscription;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ final class TestView implements ServiceView {
   }
 
   @Override
-  public synchronized AutoCloseable subscribe(Consumer<Snapshot> listener) {
+  public synchronized Subscription subscribe(Consumer<Snapshot> listener) {
     listeners.add(listener);
     listener.accept(snapshot);
     return () -> listeners.remove(listener);

@@ -6,7 +6,7 @@ import io.discovery.client.ServiceInstance;
 import io.discovery.client.spi.Credentials;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
-import io.discovery.client.spi.MalformedEntries;
+import io.discovery.client.internal.MalformedEntries;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;

@@ -4,7 +4,7 @@ import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.Credentials;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.RegistryBackendFactory;
-import io.discovery.client.spi.RegistryUris;
+import io.discovery.client.internal.RegistryUris;
 import java.net.URI;
 import java.time.Clock;
 

@@ -2,6 +2,7 @@ package io.discovery.examples;
 
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
+import io.discovery.client.Subscription;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -33,7 +34,7 @@ final class Views {
   private static void await(ServiceView view, Predicate<Snapshot> condition, String what) throws InterruptedException {
     Object changed = new Object();
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    AutoCloseable subscription = view.subscribe(s -> {
+    Subscription subscription = view.subscribe(s -> {
       synchronized (changed) {
         changed.notifyAll();
       }
@@ -50,11 +51,7 @@ final class Views {
         }
       }
     } finally {
-      try {
-        subscription.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+      subscription.close();
     }
   }
 }

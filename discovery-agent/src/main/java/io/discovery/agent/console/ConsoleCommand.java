@@ -3,7 +3,7 @@ package io.discovery.agent.console;
 import io.discovery.agent.Shutdown;
 import io.discovery.client.DiscoveryClient;
 import io.discovery.client.consul.ConsulBackend;
-import io.discovery.client.spi.RegistryUris;
+import io.discovery.client.internal.RegistryUris;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

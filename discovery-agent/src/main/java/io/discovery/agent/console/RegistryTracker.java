@@ -3,6 +3,7 @@ package io.discovery.agent.console;
 import io.discovery.client.DiscoveryClient;
 import io.discovery.client.DiscoveryException;
 import io.discovery.client.ServiceView;
+import io.discovery.client.Subscription;
 import io.discovery.client.consul.CriticalCheck;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,13 +200,9 @@ final class RegistryTracker implements AutoCloseable {
     }
   }
 
-  private record Subscribed(ServiceView view, AutoCloseable subscription) {
+  private record Subscribed(ServiceView view, Subscription subscription) {
     void unsubscribe() {
-      try {
-        subscription.close();
-      } catch (Exception e) {
-        log.warn("console: unsubscribing from '{}': {}", view.service(), e.toString());
-      }
+      subscription.close();
     }
   }
 }

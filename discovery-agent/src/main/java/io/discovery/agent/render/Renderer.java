@@ -5,6 +5,7 @@ import io.discovery.agent.ChildProcess;
 import io.discovery.agent.Durations;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
+import io.discovery.client.Subscription;
 import io.discovery.client.time.ScheduledTask;
 import io.discovery.client.time.Scheduler;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class Renderer implements AutoCloseable {
   private final Options options;
   private final Scheduler scheduler;
   private final Map<String, Snapshot> latest = new ConcurrentHashMap<>();
-  private final List<AutoCloseable> subscriptions = new ArrayList<>();
+  private final List<Subscription> subscriptions = new ArrayList<>();
   private final AtomicInteger writes = new AtomicInteger();
   private final Object lock = new Object();
   /** Guarded by lock. */
@@ -101,7 +102,7 @@ public final class Renderer implements AutoCloseable {
   /** Subscribes to every view; the first render follows the debounce delay. */
   public void start() {
     for (ServiceView view : views) {
-      AutoCloseable subscription = view.subscribe(this::onSnapshot);
+      Subscription subscription = view.subscribe(this::onSnapshot);
       synchronized (lock) {
         subscriptions.add(subscription);
       }
@@ -239,7 +240,7 @@ public final class Renderer implements AutoCloseable {
   /** Unsubscribes and drops a pending render; a render already running finishes. Idempotent. */
   @Override
   public void close() {
-    List<AutoCloseable> toClose;
+    List<Subscription> toClose;
     synchronized (lock) {
       closed = true;
       if (pending != null) {
@@ -249,12 +250,6 @@ public final class Renderer implements AutoCloseable {
       toClose = new ArrayList<>(subscriptions);
       subscriptions.clear();
     }
-    for (AutoCloseable subscription : toClose) {
-      try {
-        subscription.close();
-      } catch (Exception e) {
-        log.warn("unsubscribing: {}", e.toString());
-      }
-    }
+    toClose.forEach(Subscription::close);
   }
 }

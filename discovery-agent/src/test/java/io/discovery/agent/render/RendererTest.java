@@ -8,6 +8,7 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
+import io.discovery.client.Subscription;
 import io.discovery.client.time.ManualScheduler;
 import io.discovery.client.time.Scheduler;
 import java.io.IOException;
@@ -286,7 +287,7 @@ class RendererTest {
     }
 
     @Override
-    public AutoCloseable subscribe(Consumer<Snapshot> listener) {
+    public Subscription subscribe(Consumer<Snapshot> listener) {
       throw new AssertionError("renderOnce does not subscribe");
     }
   }
@@ -299,7 +300,7 @@ class RendererTest {
     }
 
     @Override
-    public AutoCloseable subscribe(Consumer<Snapshot> listener) {
+    public Subscription subscribe(Consumer<Snapshot> listener) {
       return () -> { };
     }
   }

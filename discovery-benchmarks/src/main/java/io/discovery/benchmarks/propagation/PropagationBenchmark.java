@@ -4,6 +4,7 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.Registration;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
+import io.discovery.client.Subscription;
 import io.discovery.client.etcd.EtcdServer;
 import io.discovery.zookeeper.EmbeddedZooKeeper;
 import java.lang.management.ManagementFactory;
@@ -115,7 +116,7 @@ public final class PropagationBenchmark {
   /** Waits until every view shows {@code instance} present (or absent), stamping when each did. */
   private static Watch watch(List<ServiceView> views, ServiceInstance instance, boolean present, long[] at) {
     CountDownLatch latch = new CountDownLatch(views.size());
-    List<AutoCloseable> subscriptions = new ArrayList<>();
+    List<Subscription> subscriptions = new ArrayList<>();
     for (int w = 0; w < views.size(); w++) {
       int watcher = w;
       boolean[] done = new boolean[1];
@@ -132,12 +133,10 @@ public final class PropagationBenchmark {
     return new Watch(latch, subscriptions);
   }
 
-  private record Watch(CountDownLatch latch, List<AutoCloseable> subscriptions) {
+  private record Watch(CountDownLatch latch, List<Subscription> subscriptions) {
     void await(String failure) throws Exception {
       boolean reached = latch.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-      for (AutoCloseable subscription : subscriptions) {
-        subscription.close();
-      }
+      subscriptions.forEach(Subscription::close);
       if (!reached) {
         throw new IllegalStateException(failure);
       }

@@ -9,7 +9,7 @@ import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
-import io.discovery.client.spi.MalformedEntries;
+import io.discovery.client.internal.MalformedEntries;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
@@ -113,7 +113,7 @@ public final class ConsulBackend implements RegistryBackend {
    * @throws IllegalArgumentException if the URI is malformed or not a Consul URI
    */
   public static Builder builder(String uri) {
-    return new Builder(ConsulBackendFactory.parse(io.discovery.client.spi.RegistryUris.parse(uri, "Consul")));
+    return new Builder(ConsulBackendFactory.parse(io.discovery.client.internal.RegistryUris.parse(uri, "Consul")));
   }
 
   /** The unary and blocking call timeouts, in that order; for tests. */

@@ -39,7 +39,7 @@ public class ConsulBackendFactory implements RegistryBackendFactory {
     String authority = uri.getRawAuthority();
     HttpUrl base = authority == null ? null : HttpUrl.parse(http + "://" + authority + "/");
     if (authority == null) {
-      throw new IllegalArgumentException("invalid Consul URI '" + io.discovery.client.spi.RegistryUris.redacted(uri) + "': expected " + scheme
+      throw new IllegalArgumentException("invalid Consul URI '" + io.discovery.client.internal.RegistryUris.redacted(uri) + "': expected " + scheme
           + "://host:port, e.g. consul://127.0.0.1:8500");
     }
     if (base == null || !authority.contains(":")) {
@@ -74,7 +74,7 @@ public class ConsulBackendFactory implements RegistryBackendFactory {
     io.discovery.client.internal.PemTls tls = null;
     if (ca != null || cert != null || keyFile != null) {
       if (!http.equals("https")) {
-        throw new IllegalArgumentException("invalid Consul URI '" + io.discovery.client.spi.RegistryUris.redacted(uri)
+        throw new IllegalArgumentException("invalid Consul URI '" + io.discovery.client.internal.RegistryUris.redacted(uri)
             + "': ca=, cert= and key= are for TLS; use consul+https://");
       }
       tls = io.discovery.client.internal.PemTls.load(ca, cert, keyFile);

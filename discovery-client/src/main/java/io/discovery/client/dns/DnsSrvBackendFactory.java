@@ -29,7 +29,7 @@ public final class DnsSrvBackendFactory implements RegistryBackendFactory {
   public RegistryBackend create(URI uri, BackendContext context) {
     String authority = uri.getRawAuthority();
     if (authority == null || authority.isBlank() || authority.contains(":")) {
-      throw new IllegalArgumentException("invalid dns+srv URI '" + io.discovery.client.spi.RegistryUris.redacted(uri) + "': expected dns+srv://<domain>[?server=host:port],"
+      throw new IllegalArgumentException("invalid dns+srv URI '" + io.discovery.client.internal.RegistryUris.redacted(uri) + "': expected dns+srv://<domain>[?server=host:port],"
           + " e.g. dns+srv://service.consul?server=127.0.0.1:8600");
     }
     String server = null;
@@ -102,7 +102,7 @@ public final class DnsSrvBackendFactory implements RegistryBackendFactory {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("invalid DNS server '" + server + "' in '" + io.discovery.client.spi.RegistryUris.redacted(uri) + "': expected host:port, e.g. 127.0.0.1:8600");
+    throw new IllegalArgumentException("invalid DNS server '" + server + "' in '" + io.discovery.client.internal.RegistryUris.redacted(uri) + "': expected host:port, e.g. 127.0.0.1:8600");
   }
 
   private static String systemNameserver() {

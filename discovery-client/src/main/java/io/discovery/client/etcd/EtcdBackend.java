@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.discovery.client.RegistrationRejectedException;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.ServiceInstance;
-import io.discovery.client.spi.InstanceCodec;
+import io.discovery.client.internal.InstanceCodec;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
-import io.discovery.client.spi.MalformedEntries;
+import io.discovery.client.internal.MalformedEntries;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
@@ -63,7 +63,7 @@ public final class EtcdBackend implements RegistryBackend {
    * @throws IllegalArgumentException naming what is wrong with the URI or a PEM file
    */
   public static Builder builder(String uri) {
-    return EtcdBackendFactory.parse(io.discovery.client.spi.RegistryUris.parse(uri, "etcd"));
+    return EtcdBackendFactory.parse(io.discovery.client.internal.RegistryUris.parse(uri, "etcd"));
   }
 
   /** Settings of an {@link EtcdBackend}; every one has a default. */

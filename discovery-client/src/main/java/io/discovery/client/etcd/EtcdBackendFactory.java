@@ -2,7 +2,7 @@ package io.discovery.client.etcd;
 
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.RegistryBackendFactory;
-import io.discovery.client.spi.RegistryUris;
+import io.discovery.client.internal.RegistryUris;
 import io.discovery.client.internal.PemTls;
 import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.Credentials;

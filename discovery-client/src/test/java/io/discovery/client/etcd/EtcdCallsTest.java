@@ -11,7 +11,7 @@ import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
 import io.discovery.client.spi.WatchListener;
-import io.discovery.client.spi.InstanceCodec;
+import io.discovery.client.internal.InstanceCodec;
 import io.discovery.client.time.ManualScheduler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

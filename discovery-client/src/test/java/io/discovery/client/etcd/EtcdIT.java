@@ -9,7 +9,7 @@ import io.discovery.client.Registration;
 import io.discovery.client.RegistrationState;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
-import io.discovery.client.spi.InstanceCodec;
+import io.discovery.client.internal.InstanceCodec;
 import io.discovery.client.time.ManualScheduler;
 import java.io.BufferedReader;
 import java.io.File;

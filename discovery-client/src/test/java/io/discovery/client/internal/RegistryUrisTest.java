@@ -1,4 +1,4 @@
-package io.discovery.client.spi;
+package io.discovery.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

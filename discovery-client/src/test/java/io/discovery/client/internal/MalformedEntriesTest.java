@@ -1,8 +1,9 @@
-package io.discovery.client.spi;
+package io.discovery.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discovery.client.Stderr;
+import io.discovery.client.spi.BackendContext;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.discovery.client.spi;
+package io.discovery.client.internal;
 
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.discovery.client.spi;
+package io.discovery.client.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
-package io.discovery.client.spi;
+package io.discovery.client.internal;
 
+import io.discovery.client.spi.BackendContext;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;

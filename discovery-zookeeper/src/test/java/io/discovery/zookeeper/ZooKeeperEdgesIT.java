@@ -1,0 +1,176 @@
+package io.discovery.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.discovery.client.DiscoveryClient;
+import io.discovery.client.Registration;
+import io.discovery.client.ServiceInstance;
+import io.discovery.client.ServiceView;
+import io.discovery.client.Stderr;
+import io.discovery.client.spi.BackendContext;
+import io.discovery.client.spi.Lease;
+import io.discovery.client.spi.LeaseLostException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** The ZooKeeper backend at its edges, called directly, against a real ZooKeeper server in this JVM. */
+class ZooKeeperEdgesIT {
+  private static final Duration TTL = Duration.ofSeconds(2);
+  private static EmbeddedZooKeeper server;
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private String service;
+
+  @BeforeAll
+  static void startServer() {
+    server = EmbeddedZooKeeper.start(Duration.ofMillis(250));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void serviceName(TestInfo test) {
+    service = "edge-" + test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 20);
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.remove(i).close();
+    }
+  }
+
+  private ZooKeeperBackend backend(int maxInstanceBytes) {
+    ZooKeeperBackend backend = (ZooKeeperBackend) new ZooKeeperBackendFactory()
+        .create(URI.create(server.uri() + "/services"), new BackendContext(null, TTL, maxInstanceBytes));
+    toClose.add(backend);
+    return backend;
+  }
+
+  private ZooKeeper rawClient() throws Exception {
+    CountDownLatch connected = new CountDownLatch(1);
+    ZooKeeper zk = new ZooKeeper(server.connectString(), 10_000, e -> {
+      if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+        connected.countDown();
+      }
+    });
+    toClose.add(zk::close);
+    assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+    return zk;
+  }
+
+  @Test
+  void aRenewalTellsADeletedNodeFromAnotherSessionsAndRegisterTakesTheNodeBack() throws Exception {
+    ZooKeeperBackend backend = backend(BackendContext.DEFAULT_MAX_INSTANCE_BYTES);
+    ServiceInstance instance = ServiceInstance.of(service, "10.0.0.1:80");
+    Lease lease = backend.register(instance, TTL);
+    backend.renew(lease);
+    ZooKeeper raw = rawClient();
+    String path = lease.id();
+
+    raw.delete(path, -1);
+    assertThatThrownBy(() -> backend.renew(lease)).isInstanceOf(LeaseLostException.class).hasMessageContaining("was deleted");
+    assertThatThrownBy(() -> backend.update(lease, instance, TTL)).isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("was deleted");
+
+    raw.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+    assertThatThrownBy(() -> backend.renew(lease)).isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("belongs to another session");
+    assertThatThrownBy(() -> backend.update(lease, instance, TTL)).isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("belongs to another session");
+
+    Lease again = backend.register(instance, TTL);
+    long owner = raw.exists(path, false).getEphemeralOwner();
+    assertThat(owner).as("replaced, as Curator does").isNotEqualTo(raw.getSessionId()).isNotZero();
+    backend.renew(again);
+    assertThat(CuratorInstanceCodec.read(service, instance.id(), raw.getData(path, false, null))).isEqualTo(instance);
+  }
+
+  @Test
+  void aNodeExactlyAtTheSizeLimitIsReadAndOneByteMoreIsSkippedAndSaid() {
+    ZooKeeperBackend backend = backend(1000);
+    String path = "/services/" + service + "/";
+    String exact = node(1000 - (path + "exact").getBytes(StandardCharsets.UTF_8).length);
+    String over = node(1001 - (path + "over").getBytes(StandardCharsets.UTF_8).length);
+
+    assertThat(backend.decode(service, "exact", exact.getBytes(StandardCharsets.UTF_8), 7)).isNotNull();
+    String log = Stderr.capture(() ->
+        assertThat(backend.decode(service, "over", over.getBytes(StandardCharsets.UTF_8), 8)).isNull());
+    assertThat(log).contains(path + "over").contains("1001 bytes, more than the limit of 1000");
+    String malformed = Stderr.capture(() ->
+        assertThat(backend.decode(service, "bad", "{\"port\":80}".getBytes(StandardCharsets.UTF_8), 9)).isNull());
+    assertThat(malformed).contains(path + "bad").contains("field 'address' must be a string");
+  }
+
+  /** A Curator node of exactly {@code bytes} bytes, padded in its metadata. */
+  private static String node(int bytes) {
+    String head = "{\"address\":\"10.0.0.9\",\"port\":80,\"payload\":{\"metadata\":{\"pad\":\"";
+    String tail = "\"}}}";
+    return head + "x".repeat(bytes - head.length() - tail.length()) + tail;
+  }
+
+  @Test
+  void theJuteLimitIsTheNodeAndItsPathPlusOneKibibyteOfRequest() {
+    ZooKeeperBackend backend = backend(4 << 20);
+    ServiceInstance instance = ServiceInstance.builder(service, "10.0.0.1:80").metadata("blob", "x".repeat(5000)).build();
+    int size = CuratorInstanceCodec.write(instance, Long.MAX_VALUE).length
+        + ("/services/" + service + "/" + instance.id()).getBytes(StandardCharsets.UTF_8).length;
+    String before = System.getProperty("jute.maxbuffer");
+    try {
+      System.setProperty("jute.maxbuffer", Integer.toString(size + 1024));
+      backend.validate(instance);
+
+      System.setProperty("jute.maxbuffer", Integer.toString(size + 1023));
+      assertThatThrownBy(() -> backend.validate(instance)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("takes " + size + " bytes as a ZooKeeper node")
+          .hasMessageContaining("at most " + (size + 1023) + " bytes (jute.maxbuffer)");
+    } finally {
+      if (before == null) {
+        System.clearProperty("jute.maxbuffer");
+      } else {
+        System.setProperty("jute.maxbuffer", before);
+      }
+    }
+  }
+
+  @Test
+  void afterASessionExpiryAViewOfTheSameBackendSeesChangesMadeAfterIt() throws Exception {
+    ZooKeeperBackend backend = backend(BackendContext.DEFAULT_MAX_INSTANCE_BYTES);
+    DiscoveryClient client = DiscoveryClient.builder().backend(backend).ttl(TTL)
+        .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).withoutShutdownHook().build();
+    toClose.add(client);
+    ServiceView view = client.service(service);
+    DiscoveryClient other = DiscoveryClient.builder().registry(server.uri() + "/services").ttl(TTL).withoutShutdownHook().build();
+    toClose.add(other);
+    Registration first = other.register(service, "10.0.0.1:80");
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().size() == 1);
+
+    ZooKeeperSessions.expire(server.connectString(), backend);
+    Registration second = other.register(service, "10.0.0.2:80");
+
+    await("the view's watch moved to the new session").atMost(Duration.ofSeconds(15))
+        .until(() -> view.instances().size() == 2 && !view.snapshot().stale());
+    first.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().equals(List.of(second.instance())));
+  }
+}
