@@ -1,0 +1,19 @@
+package io.discovery.spring.boot;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.client.RestClient;
+
+/** A caller for the integration tests: nothing but the starter and a {@code @LoadBalanced} builder. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+class CallerApp {
+
+  @Bean
+  @LoadBalanced
+  RestClient.Builder loadBalancedRestClientBuilder() {
+    return RestClient.builder();
+  }
+}
