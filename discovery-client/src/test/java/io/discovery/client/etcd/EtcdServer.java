@@ -31,6 +31,7 @@ public final class EtcdServer implements AutoCloseable {
   private final Path certFile;
   private final Path keyFile;
   private final Path clientCaFile;
+  private List<String> extraArgs = List.of();
   private Process process;
 
   private EtcdServer(OkHttpClient http, Path certFile, Path keyFile, Path clientCaFile) throws IOException {
@@ -44,8 +45,14 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   public static EtcdServer start() {
+    return start(new String[0]);
+  }
+
+  /** A server with {@code extraArgs} added to etcd's command line, e.g. {@code --max-request-bytes 16384}. */
+  public static EtcdServer start(String... extraArgs) {
     try {
       EtcdServer server = new EtcdServer(new OkHttpClient(), null, null, null);
+      server.extraArgs = List.of(extraArgs);
       server.startProcess();
       return server;
     } catch (IOException e) {
@@ -73,7 +80,7 @@ public final class EtcdServer implements AutoCloseable {
     return certFile == null ? "etcd://127.0.0.1:" + clientPort : "etcd+https://localhost:" + clientPort;
   }
 
-  String endpoint() {
+  public String endpoint() {
     return certFile == null ? "http://127.0.0.1:" + clientPort : "https://localhost:" + clientPort;
   }
 
@@ -158,6 +165,7 @@ public final class EtcdServer implements AutoCloseable {
       command.addAll(List.of("--cert-file", certFile.toString(), "--key-file", keyFile.toString(),
           "--client-cert-auth", "--trusted-ca-file", clientCaFile.toString()));
     }
+    command.addAll(extraArgs);
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))

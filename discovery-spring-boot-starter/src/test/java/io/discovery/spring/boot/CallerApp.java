@@ -5,8 +5,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
-/** A caller for the integration tests: nothing but the starter and a {@code @LoadBalanced} builder. */
+/** A caller for the integration tests: nothing but the starter and {@code @LoadBalanced} builders. */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 class CallerApp {
@@ -15,5 +16,11 @@ class CallerApp {
   @LoadBalanced
   RestClient.Builder loadBalancedRestClientBuilder() {
     return RestClient.builder();
+  }
+
+  @Bean
+  @LoadBalanced
+  WebClient.Builder loadBalancedWebClientBuilder() {
+    return WebClient.builder();
   }
 }

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.discovery.client.etcd.EtcdServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -17,11 +21,18 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** The starter against a real etcd that refuses requests over 16 KiB. */
 class EtcdStarterIT extends StarterContract {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static EtcdProcess etcd;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static EtcdServer etcd;
 
   @BeforeAll
   static void startEtcd() {
-    etcd = EtcdProcess.start("--max-request-bytes", "16384");
+    etcd = EtcdServer.start("--max-request-bytes", "16384");
+  }
+
+  /** The JSON gateway's answer to a POST of {@code json} to {@code path}, e.g. {@code /v3/lease/timetolive}. */
+  private static String post(String path, String json) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + path)).POST(HttpRequest.BodyPublishers.ofString(json))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @AfterAll
@@ -41,10 +52,10 @@ class EtcdStarterIT extends StarterContract {
     await().atMost(Duration.ofSeconds(20)).until(() -> !observer.service(name).instances().isEmpty());
 
     String prefix = "/services/" + name + "/";
-    JsonNode keys = JSON.readTree(etcd.post("/v3/kv/range", "{\"key\":\"" + base64(prefix) + "\",\"range_end\":\""
+    JsonNode keys = JSON.readTree(post("/v3/kv/range", "{\"key\":\"" + base64(prefix) + "\",\"range_end\":\""
         + base64("/services/" + name + "0") + "\"}")).path("kvs");  // '0' follows '/': the end of the prefix
     assertThat(keys).hasSize(1);
-    JsonNode lease = JSON.readTree(etcd.post("/v3/lease/timetolive", "{\"ID\":\"" + keys.get(0).path("lease").asText() + "\"}"));
+    JsonNode lease = JSON.readTree(post("/v3/lease/timetolive", "{\"ID\":\"" + keys.get(0).path("lease").asText() + "\"}"));
 
     assertThat(lease.path("grantedTTL").asLong()).isEqualTo(7);
   }

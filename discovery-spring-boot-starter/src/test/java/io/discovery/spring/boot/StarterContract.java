@@ -25,6 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /** What the starter does against a real registry, for each registry a subclass starts. */
 abstract class StarterContract {
@@ -82,6 +83,23 @@ abstract class StarterContract {
 
     assertThat(answer).isEqualTo("hello from " + name + ":" + port);
     assertThat(caller.getBean(org.springframework.cloud.client.discovery.DiscoveryClient.class).getServices()).contains(name);
+  }
+
+  @Test
+  void aLoadBalancedWebClientReachesTheServiceThroughTheReactiveDiscoveryClient() {
+    String name = uniqueName();
+    int port = port(startService(name));
+    ConfigurableApplicationContext caller = start(new SpringApplicationBuilder(CallerApp.class).web(WebApplicationType.NONE)
+        .properties("spring.application.name=caller-of-" + name, "discovery.registry=" + registry(), "spring.main.banner-mode=off"));
+    WebClient client = caller.getBean("loadBalancedWebClientBuilder", WebClient.Builder.class).build();
+
+    String answer = await().atMost(DEADLINE).ignoreExceptions()
+        .until(() -> client.get().uri("http://" + name + "/hello").retrieve().bodyToMono(String.class)
+            .block(Duration.ofSeconds(5)), a -> a != null);
+
+    assertThat(answer).isEqualTo("hello from " + name + ":" + port);
+    assertThat(caller.getBean(org.springframework.cloud.client.discovery.ReactiveDiscoveryClient.class).getServices()
+        .collectList().block(Duration.ofSeconds(5))).contains(name);
   }
 
   @Test
