@@ -144,6 +144,24 @@ class DiscoveryHttpClientTest {
   }
 
   @Test
+  void everyCallEndsWhenSendReturnsAndCountsAsAPick() throws Exception {
+    start(2);
+    backends.forEach(b -> b.status = 503);
+    DiscoveryHttpClient http = DiscoveryHttpClient.builder(discovery, jdk).balancer(LoadBalancer::roundRobin).maxAttempts(2).build();
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(get(http, "http://payments/charge").statusCode()).isEqualTo(503);
+    }
+    assertThat(post(http, "http://payments/charge").statusCode()).isEqualTo(503);
+
+    LoadBalancer.Stats stats = http.balancer("payments").stats();
+    assertThat(stats.inFlight()).as("no call left open, failed and retried ones included").isZero();
+    assertThat(stats.picks()).as("4 GETs of 2 attempts and a POST of one").isEqualTo(9);
+    assertThat(total()).isEqualTo(9);
+    assertThat(http.httpClient()).isSameAs(jdk);
+  }
+
+  @Test
   void aServiceWithoutInstancesIsAnUnknownHost() {
     DiscoveryHttpClient http = DiscoveryHttpClient.builder(discovery, jdk).build();
 

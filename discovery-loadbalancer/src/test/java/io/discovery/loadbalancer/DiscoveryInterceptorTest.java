@@ -111,7 +111,10 @@ class DiscoveryInterceptorTest {
   @Test
   void otherHostsPassThroughUntouched() throws Exception {
     start(1);
-    OkHttpClient http = http(DiscoveryInterceptor.builder(discovery).build());
+    DiscoveryInterceptor interceptor = DiscoveryInterceptor.builder(discovery).build();
+    OkHttpClient http = http(interceptor);
+    assertThat(get(http, "http://payments/charge")).isEqualTo(200);
+    assertThat(interceptor.services()).as("a balancer for the service only").containsExactly("payments");
     assertThat(get(http, "http://127.0.0.1:" + backends.get(0).server.getPort() + "/direct")).isEqualTo(200);
     assertThat(get(http, "http://localhost:" + backends.get(0).server.getPort() + "/direct")).isEqualTo(200);
   }

@@ -72,6 +72,30 @@ class RetryBudgetTest {
   }
 
   @Test
+  void spentIsTheShareOfTheWindowsAllowanceThatRetriesTookAndTakenCountsThem() {
+    RetryBudget budget = RetryBudget.of(0.5, 0, Duration.ofSeconds(2), now::get);
+    for (int i = 0; i < 8; i++) {
+      budget.onRequest();
+    }
+    assertThat(budget.spent()).isZero();
+
+    assertThat(budget.tryRetry()).isTrue();
+    assertThat(budget.spent()).isEqualTo(0.25);
+    budget.tryRetry();
+    budget.tryRetry();
+    assertThat(budget.tryRetry()).isTrue();
+    assertThat(budget.spent()).isEqualTo(1.0);
+    assertThat(budget.tryRetry()).as("4 of 4 taken").isFalse();
+    assertThat(budget.spent()).as("never above 1").isEqualTo(1.0);
+    assertThat(budget.retriesTaken()).isEqualTo(4);
+
+    now.addAndGet(3 * SECOND);
+    assertThat(budget.spent()).as("a window without requests allows nothing: all spent").isEqualTo(1.0);
+    assertThat(budget.retriesTaken()).as("a running total, not per window").isEqualTo(4);
+    assertThat(RetryBudget.none().spent()).isEqualTo(1.0);
+  }
+
+  @Test
   void noneAllowsNoRetry() {
     RetryBudget none = RetryBudget.none();
     none.onRequest();
