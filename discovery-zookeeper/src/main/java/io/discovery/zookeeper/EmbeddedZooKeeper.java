@@ -121,6 +121,11 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     }
   }
 
+  /** Where the server keeps its data; deleted by {@link #close()}. */
+  Path baseDir() {
+    return baseDir;
+  }
+
   /** Stops the server and deletes its data. */
   @Override
   public synchronized void close() {

@@ -173,4 +173,60 @@ class ZooKeeperEdgesIT {
     first.close();
     await().atMost(Duration.ofSeconds(10)).until(() -> view.instances().equals(List.of(second.instance())));
   }
+
+  @Test
+  void aNodeThisClientMayNotReadIsSkippedAndSaidAndTheRestIsServed() throws Exception {
+    DiscoveryClient owner = DiscoveryClient.builder().registry(server.uri() + "/services").ttl(TTL).withoutShutdownHook().build();
+    toClose.add(owner);
+    Registration readable = owner.register(service, "10.0.0.1:80");
+    assertThat(readable.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    ZooKeeper other = rawClient();
+    other.addAuthInfo("digest", "someone:secret".getBytes(StandardCharsets.UTF_8));
+    other.create("/services/" + service + "/private", node(200).getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.CREATOR_ALL_ACL,
+        CreateMode.EPHEMERAL);
+    DiscoveryClient reader = DiscoveryClient.builder().registry(server.uri() + "/services").withoutShutdownHook().build();
+    toClose.add(reader);
+
+    String log = Stderr.capture(() -> {
+      ServiceView view = reader.service(service);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !view.snapshot().stale());
+      assertThat(view.instances()).containsExactly(readable.instance());
+    });
+
+    assertThat(log).contains("/services/" + service + "/private")
+        .contains("not readable by a client without credentials (NOAUTH)");
+  }
+
+  @Test
+  void closingTheBackendEndsItsZooKeeperClientsThreads() {
+    java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
+    ZooKeeperBackend backend = backend(BackendContext.DEFAULT_MAX_INSTANCE_BYTES);
+    backend.register(ServiceInstance.of(service, "10.0.0.1:80"), TTL);
+    assertThat(zooKeeperThreadsSince(before)).as("a send and an event thread").hasSizeGreaterThanOrEqualTo(2);
+
+    backend.close();
+
+    await().atMost(Duration.ofSeconds(10)).pollInSameThread().until(() -> zooKeeperThreadsSince(before).isEmpty());
+  }
+
+  private static List<String> zooKeeperThreadsSince(java.util.Set<Thread> before) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !before.contains(t)).map(Thread::getName)
+        .filter(n -> n.contains("SendThread(") || n.contains("EventThread")).toList();
+  }
+
+  @Test
+  void closingTheEmbeddedServerReleasesItsPortAndDeletesItsData() throws Exception {
+    EmbeddedZooKeeper own = EmbeddedZooKeeper.start(Duration.ofMillis(250));
+    java.nio.file.Path data = own.baseDir();
+    int port = Integer.parseInt(own.connectString().substring(own.connectString().lastIndexOf(':') + 1));
+    assertThat(java.nio.file.Files.exists(data)).isTrue();
+
+    own.close();
+
+    assertThat(java.nio.file.Files.exists(data)).as("data deleted").isFalse();
+    try (java.net.Socket socket = new java.net.Socket()) {
+      assertThatThrownBy(() -> socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000))
+          .isInstanceOf(java.net.ConnectException.class);
+    }
+  }
 }
