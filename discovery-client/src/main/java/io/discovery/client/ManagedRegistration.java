@@ -87,6 +87,11 @@ final class ManagedRegistration implements Registration {
       }
       try {
         writeStatus();
+        if (closed) {
+          // close() gave up waiting for this write; it must not leave the instance behind.
+          deregisterQuietly();
+          return false;
+        }
         return true;
       } catch (RuntimeException e) {
         // The next renewal writes it; a lost lease is found there too.

@@ -200,7 +200,14 @@ final class WatchedServiceView implements ServiceView {
   private void answered(List<ServiceInstance> sorted, long revision, boolean partial, Change change) {
     failures = 0;
     watchFailed = false;
-    Snapshot answer = new Snapshot(service, sorted, revision, settings.scheduler().clock().instant(), false, true, partial,
+    // An instance marked out of service is registered, but no caller may pick it: it leaves the view,
+    // yet counts as present for the protect threshold, since the registry did not lose it.
+    List<ServiceInstance> inService = sorted;
+    if (sorted.stream().anyMatch(ServiceInstance::outOfService)) {
+      inService = sorted.stream().filter(i -> !i.outOfService()).toList();
+      change = null; // worked out against the list shown instead
+    }
+    Snapshot answer = new Snapshot(service, inService, revision, settings.scheduler().clock().instant(), false, true, partial,
         false, false);
     Snapshot shown = snapshot;
     // A list restored from disk may simply be old: only an empty answer is held against it.
@@ -349,36 +356,17 @@ final class WatchedServiceView implements ServiceView {
 
     @Override
     public void onInstances(List<ServiceInstance> instances, long revision) {
-      received(watchGeneration, inService(instances), revision, false);
+      received(watchGeneration, instances, revision, false);
     }
 
     @Override
     public void onInstances(List<ServiceInstance> instances, long revision, boolean partial) {
-      received(watchGeneration, inService(instances), revision, partial);
+      received(watchGeneration, instances, revision, partial);
     }
 
-    /** An instance marked out of service is registered, but no caller may pick it: it counts as removed. */
     @Override
     public void onChanges(Collection<ServiceInstance> upserted, Collection<String> removedIds, long revision) {
-      if (upserted.stream().noneMatch(ServiceInstance::outOfService)) {
-        changed(watchGeneration, upserted, removedIds, revision);
-        return;
-      }
-      List<ServiceInstance> in = new ArrayList<>();
-      List<String> removed = new ArrayList<>(removedIds);
-      for (ServiceInstance instance : upserted) {
-        if (instance.outOfService()) {
-          removed.add(instance.id());
-        } else {
-          in.add(instance);
-        }
-      }
-      changed(watchGeneration, in, removed, revision);
-    }
-
-    private List<ServiceInstance> inService(List<ServiceInstance> instances) {
-      return instances.stream().anyMatch(ServiceInstance::outOfService)
-          ? instances.stream().filter(i -> !i.outOfService()).toList() : instances;
+      changed(watchGeneration, upserted, removedIds, revision);
     }
 
     @Override

@@ -143,4 +143,42 @@ class OutOfServiceTest {
     assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
     assertThat(registry.instances("payments")).singleElement().matches(ServiceInstance::outOfService);
   }
+
+  @Test
+  void aStatusWriteThatOutlivesTheCloseTimeoutDeregistersWhenItEnds() throws Exception {
+    ManagedRegistration registration = (ManagedRegistration) registered("10.0.0.1:80");
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    backend.holdNextUpdate(entered, gate);
+    java.util.concurrent.CompletableFuture<Boolean> write =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> registration.setOutOfService(true));
+    assertThat(entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    registration.close(Duration.ZERO);
+    gate.countDown();
+    write.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(registry.instances("payments")).as("close gave up waiting; the write removes what it wrote").isEmpty();
+    assertThat(backend.deregisters).hasValue(1);
+  }
+
+  @Test
+  void instancesMarkedOutOfServiceInOneAnswerLeaveAtOnceAndAreNotHeldAsVanished() {
+    registered("10.0.0.1:80");
+    registered("10.0.0.2:80");
+    registered("10.0.0.3:80");
+    registered("10.0.0.4:80");
+    ServiceView view = client.service("payments");
+    assertThat(view.instances()).hasSize(4);
+    List<ServiceInstance> answer = view.instances().stream()
+        .map(i -> i.host().endsWith(".4") ? i
+            : i.toBuilder().metadata(ServiceInstance.STATUS, ServiceInstance.OUT_OF_SERVICE).build())
+        .toList();
+
+    // 3 of 4 in one answer, as Consul or a re-list gives it: far past the protect threshold (half the list)
+    backend.lastWatchListener.onInstances(answer, registry.revision() + 1);
+
+    assertThat(view.snapshot().held()).as("still registered: not a mass removal").isFalse();
+    assertThat(view.instances()).extracting(ServiceInstance::hostPort).containsExactly("10.0.0.4:80");
+  }
 }

@@ -25,6 +25,8 @@ final class RecordingBackend implements RegistryBackend {
   volatile Throwable nextRenewFailure;
   /** Thrown by every update call while set. */
   volatile RuntimeException updateFailure;
+  volatile CountDownLatch updateEntered;
+  volatile CountDownLatch updateGate;
 
   RecordingBackend(RegistryBackend delegate) {
     this.delegate = delegate;
@@ -34,6 +36,12 @@ final class RecordingBackend implements RegistryBackend {
   void holdNextRegister(CountDownLatch entered, CountDownLatch gate) {
     this.registerEntered = entered;
     this.registerGate = gate;
+  }
+
+  /** The next update call signals {@code entered} once inside, then waits until {@code gate} opens. */
+  void holdNextUpdate(CountDownLatch entered, CountDownLatch gate) {
+    this.updateEntered = entered;
+    this.updateGate = gate;
   }
 
   /** The next renew call signals {@code entered} once inside, then waits until {@code gate} opens. */
@@ -57,6 +65,11 @@ final class RecordingBackend implements RegistryBackend {
   @Override
   public Lease update(Lease lease, ServiceInstance changed, Duration ttl) {
     updates.incrementAndGet();
+    CountDownLatch gate = updateGate;
+    if (gate != null) {
+      updateGate = null;
+      pass(updateEntered, gate);
+    }
     RuntimeException failure = updateFailure;
     if (failure != null) {
       throw failure;
@@ -105,8 +118,12 @@ final class RecordingBackend implements RegistryBackend {
     delegate.deregister(lease);
   }
 
+  /** The listener of the last watch started, for a test to deliver answers a registry would give. */
+  volatile WatchListener lastWatchListener;
+
   @Override
   public WatchHandle watch(String service, WatchListener listener) {
+    lastWatchListener = listener;
     return delegate.watch(service, listener);
   }
 
