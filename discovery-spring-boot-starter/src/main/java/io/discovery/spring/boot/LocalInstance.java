@@ -40,8 +40,10 @@ final class LocalInstance {
       log.info("registering '{}' at {}: {} (set discovery.instance.host to choose)", service, choice.host(), choice.reason());
       host = choice.host();
     }
-    boolean secure = environment.getProperty("server.ssl.enabled", Boolean.class, false)
-        || environment.containsProperty("server.ssl.bundle");
+    // As Spring Boot decides: TLS is on when a bundle, key store or certificate is set, unless server.ssl.enabled=false.
+    boolean secure = environment.getProperty("server.ssl.enabled", Boolean.class, true)
+        && (environment.containsProperty("server.ssl.bundle") || environment.containsProperty("server.ssl.key-store")
+        || environment.containsProperty("server.ssl.certificate"));
     return new LocalInstance(service, host, secure, properties.getInstance());
   }
 

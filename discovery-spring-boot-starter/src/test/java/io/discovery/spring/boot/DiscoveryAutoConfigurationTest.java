@@ -63,6 +63,21 @@ class DiscoveryAutoConfigurationTest {
   }
 
   @Test
+  void theInstanceIsSecureWhenSpringBootWouldServeTls() {
+    java.util.function.Function<String[], Boolean> secure = props -> {
+      boolean[] result = new boolean[1];
+      web.withPropertyValues(props).run(context -> result[0] =
+          LocalInstance.of(context.getEnvironment(), context.getBean(DiscoveryProperties.class)).at(8443).secure());
+      return result[0];
+    };
+    assertThat(secure.apply(new String[] {"server.ssl.key-store=classpath:keystore.p12"})).as("a key store alone").isTrue();
+    assertThat(secure.apply(new String[] {"server.ssl.bundle=web"})).isTrue();
+    assertThat(secure.apply(new String[] {"server.ssl.certificate=classpath:cert.pem"})).isTrue();
+    assertThat(secure.apply(new String[] {"server.ssl.key-store=classpath:keystore.p12", "server.ssl.enabled=false"})).isFalse();
+    assertThat(secure.apply(new String[] {"server.ssl.enabled=true"})).as("enabled, but nothing to serve TLS with").isFalse();
+  }
+
+  @Test
   void aWebApplicationWithoutANameIsRefusedNamingTheProperty() {
     new WebApplicationContextRunner().withConfiguration(STARTER).withPropertyValues("discovery.registry=memory://autoconfig")
         .run(context -> assertThatThrownBy(() -> LocalInstance.of(context.getEnvironment(), context.getBean(DiscoveryProperties.class)))
