@@ -14,10 +14,13 @@ import java.util.Objects;
  * The JDK's {@link HttpClient} with service names as hosts: {@code http://payments/charge} goes to an
  * instance of "payments" picked by a {@link LoadBalancer}, with the same rules as
  * {@link DiscoveryInterceptor}: connect errors and failure statuses (5xx by default) count against
- * the instance; GET, HEAD, PUT, DELETE and OPTIONS are retried on another instance while the
+ * the instance; GET, HEAD, PUT, DELETE, OPTIONS and TRACE are retried on another instance while the
  * {@link RetryBudget} allows, other methods only when the connection was refused. A call counts as in
  * flight until {@link #send} returns, so a body handler that streams ({@code ofInputStream}) ends it
- * before the body is read. An interrupted send is not held against the instance.
+ * before the body is read; the streamed body of a failure status that is retried is closed. An
+ * interrupted send is not held against the instance. A retry sends the request's body again, so a
+ * body publisher that can be read only once ({@code BodyPublishers.fromPublisher}) needs
+ * {@code maxAttempts(1)}.
  *
  * <pre>{@code
  * DiscoveryHttpClient http = DiscoveryHttpClient.builder(discovery, HttpClient.newHttpClient()).build();
@@ -90,9 +93,9 @@ public final class DiscoveryHttpClient {
     for (int attempt = 1; ; attempt++) {
       CallHandle call = router.begin(lb, previous, service);
       ServiceInstance instance = call.instance();
-      HttpRequest routed = HttpRequest.newBuilder(request, (name, value) -> true).uri(routedUri(uri, instance)).build();
       HttpResponse<T> response;
       try {
+        HttpRequest routed = HttpRequest.newBuilder(request, (name, value) -> true).uri(routedUri(uri, instance)).build();
         response = http.send(routed, handler);
       } catch (IOException e) {
         call.failed(e);
@@ -110,6 +113,7 @@ public final class DiscoveryHttpClient {
         call.failed(new ServiceRouter.FailureStatus(response.statusCode(), instance));
         call.close();
         if (router.retry(attempt, idempotent)) {
+          discard(response);
           previous = instance;
           continue;
         }
@@ -118,6 +122,19 @@ public final class DiscoveryHttpClient {
       call.succeeded();
       call.close();
       return response;
+    }
+  }
+
+  /** Releases the connection behind a response that is not handed out: a streaming body is closed. */
+  private static void discard(HttpResponse<?> response) throws IOException {
+    if (response.body() instanceof AutoCloseable body) {
+      try {
+        body.close();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
     }
   }
 
