@@ -146,6 +146,7 @@ public final class ConfigWatcher implements AutoCloseable {
       synchronized (lock) {
         again = error.equals(lastApplyError);
         lastApplyError = error;
+        lastHash = null; // a failure may have applied part of it: whatever the file holds next is applied
       }
       if (!again) {
         log.error("applying the new {} failed: {}; trying again every {}", file, error, Durations.format(period), e);

@@ -142,6 +142,30 @@ class ConfigWatcherTest {
   }
 
   @Test
+  void aFileRevertedAfterAFailedApplyIsAppliedAgainSinceTheFailureMayHaveLeftItHalfDone() throws IOException {
+    Path file = dir.resolve("registrar.yaml");
+    Files.writeString(file, ONE);
+    List<RegistrarConfig> applied = new CopyOnWriteArrayList<>();
+    ConfigWatcher watcher = new ConfigWatcher(file, time, POLL);
+    watcher.load();
+    watcher.start(config -> {
+      if (config.services().size() == 2) {
+        throw new IllegalStateException("failed half way");
+      }
+      applied.add(config);
+    });
+    Files.writeString(file, TWO);
+    time.advance(POLL);
+
+    Files.writeString(file, ONE);
+    time.advance(POLL);
+
+    assertThat(applied).as("the last good content, applied again").hasSize(1);
+    assertThat(applied.get(0).services()).hasSize(1);
+    watcher.close();
+  }
+
+  @Test
   void aBadFileAtStartIsRefusedWithItsLine() throws IOException {
     Path file = dir.resolve("registrar.yaml");
     Files.writeString(file, "services:\n  - name: a\n    address: 127.0.0.1:1\n    check: { tcp: maybe }\n");
