@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -32,7 +31,6 @@ import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
@@ -98,16 +96,11 @@ class ZooKeeperBackendIT {
   }
 
   private ZooKeeper rawClient() throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper zk = new ZooKeeper(server.connectString(), 10_000, e -> {
-      if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-        connected.countDown();
-      }
-    });
+    ZooKeeper zk = ZooKeeperSessions.connect(server.connectString());
     toClose.add(zk::close);
-    assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
     return zk;
   }
+
 
   @Test
   void servicesAreTheBasePathsChildrenWithInstancesCuratorsIncluded() throws Exception {

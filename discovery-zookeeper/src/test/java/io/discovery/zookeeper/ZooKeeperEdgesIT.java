@@ -17,10 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
@@ -68,16 +65,11 @@ class ZooKeeperEdgesIT {
   }
 
   private ZooKeeper rawClient() throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper zk = new ZooKeeper(server.connectString(), 10_000, e -> {
-      if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-        connected.countDown();
-      }
-    });
+    ZooKeeper zk = ZooKeeperSessions.connect(server.connectString());
     toClose.add(zk::close);
-    assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
     return zk;
   }
+
 
   @Test
   void aRenewalTellsADeletedNodeFromAnotherSessionsAndRegisterTakesTheNodeBack() throws Exception {
