@@ -131,6 +131,13 @@ class CoreEdgesTest {
         .hasMessageContaining("shutdown timeout").hasMessageContaining("PT-1S");
     assertThatThrownBy(() -> DiscoveryClient.builder().snapshotMaxAge(Duration.ofSeconds(-1)))
         .hasMessageContaining("snapshot maximum age");
-    DiscoveryClient.builder().shutdownTimeout(Duration.ZERO).snapshotMaxAge(Duration.ZERO);
+    assertThat(DiscoveryClient.builder().snapshotMaxAge(Duration.ZERO).shutdownTimeout(Duration.ZERO)).isNotNull();
+  }
+
+  @Test
+  void theTtlIsAtLeastOneSecond() {
+    assertThatThrownBy(() -> DiscoveryClient.builder().ttl(Duration.ofMillis(999)))
+        .hasMessage("invalid ttl PT0.999S: expected at least 1 second");
+    assertThat(DiscoveryClient.builder().ttl(Duration.ofSeconds(1))).isNotNull();
   }
 }

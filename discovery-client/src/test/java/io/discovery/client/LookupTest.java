@@ -84,4 +84,21 @@ class LookupTest {
     assertThat(second.instances()).hasSize(1);
     assertThat(first.instances()).as("the dropped view no longer follows the registry").isEmpty();
   }
+
+  @Test
+  void aViewTheRegistryCannotAnswerForIsSaidOnceWithWhy() {
+    registry.setReachable(false);
+    String down = Stderr.capture(() -> {
+      client.lookup("payments", Duration.ZERO);
+      client.lookup("payments", Duration.ZERO);
+    });
+    assertThat(down.split("no answer from the registry about 'payments' yet", -1)).as("once, for the view it started")
+        .hasSize(2);
+    assertThat(down).contains("(the registry is unreachable)");
+    assertThat(client.registryKnownDown()).isTrue();
+
+    registry.setReachable(true);
+    String up = Stderr.capture(() -> client.lookup("orders", Duration.ZERO));
+    assertThat(up).as("answered at once: nothing to say").doesNotContain("no answer from the registry");
+  }
 }

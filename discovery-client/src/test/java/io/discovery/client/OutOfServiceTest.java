@@ -54,6 +54,7 @@ class OutOfServiceTest {
         .satisfies(i -> assertThat(i.metadata()).containsEntry("instance_status", "OUT_OF_SERVICE"));
     assertThat(draining.instance().outOfService()).as("the instance as given stays as it was").isFalse();
     assertThat(events).filteredOn(DiscoveryEvent.StatusChanged.class::isInstance).singleElement()
+        .satisfies(e -> assertThat(e.severity()).isEqualTo(DiscoveryEvent.Severity.INFO))
         .extracting(DiscoveryEvent::message).asString().startsWith("out of service (registered, left out of every view): ");
 
     time.advance(time.nextDelay());
@@ -80,8 +81,9 @@ class OutOfServiceTest {
     Registration registration = registered("10.0.0.1:80");
     registry.setReachable(false);
 
-    assertThat(registration.setOutOfService(true)).isFalse();
+    String log = Stderr.capture(() -> assertThat(registration.setOutOfService(true)).isFalse());
     assertThat(registration.outOfService()).isTrue();
+    assertThat(log).contains("could not mark 'payments' instance ").contains("at 10.0.0.1:80 out of service now: ");
 
     registry.setReachable(true);
     time.advance(time.nextDelay());
@@ -121,7 +123,7 @@ class OutOfServiceTest {
     assertThat(backend.updates).as("tried with each heartbeat").hasValue(4);
     assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
     assertThat(log.split("could not mark", -1)).as("one warning, not one per heartbeat").hasSize(2);
-    assertThat(log).contains("the registry refused the write");
+    assertThat(log).contains("out of service: ").contains("the registry refused the write");
     assertThat(registry.instances("payments")).noneMatch(ServiceInstance::outOfService);
 
     backend.updateFailure = null;
@@ -156,7 +158,7 @@ class OutOfServiceTest {
 
     registration.close(Duration.ZERO);
     gate.countDown();
-    write.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(write.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("the mark did not stay").isFalse();
 
     assertThat(registry.instances("payments")).as("close gave up waiting; the write removes what it wrote").isEmpty();
     assertThat(backend.deregisters).hasValue(1);

@@ -86,6 +86,15 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /**
+   * The loopback port this server listens on, the same across {@link #stop()} and {@link #restart()}.
+   *
+   * @return the client port
+   */
+  public int port() {
+    return port;
+  }
+
   /** Stops the server; sessions survive if it is started again within their timeout. */
   public synchronized void stop() {
     if (server != null) {

@@ -406,6 +406,11 @@ final class ZooKeeperBackend implements RegistryBackend {
     watches.remove(watch);
   }
 
+  /** The watches started and not yet ended or closed; for tests. */
+  int openWatches() {
+    return watches.size();
+  }
+
   /** Decodes an instance node, or returns null after logging it once when it is malformed or too large. */
   ServiceInstance decode(String service, String id, byte[] data, long modifiedZxid) {
     String path = servicePath(service) + "/" + id;

@@ -12,10 +12,15 @@ import io.discovery.client.Stderr;
 import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
+import io.discovery.client.spi.WatchHandle;
+import io.discovery.client.spi.WatchListener;
+import io.discovery.client.RegistryUnavailableException;
+import io.discovery.client.SilentProxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
@@ -210,7 +215,7 @@ class ZooKeeperEdgesIT {
   void closingTheEmbeddedServerReleasesItsPortAndDeletesItsData() throws Exception {
     EmbeddedZooKeeper own = EmbeddedZooKeeper.start(Duration.ofMillis(250));
     java.nio.file.Path data = own.baseDir();
-    int port = Integer.parseInt(own.connectString().substring(own.connectString().lastIndexOf(':') + 1));
+    int port = own.port();
     assertThat(java.nio.file.Files.exists(data)).isTrue();
 
     own.close();
@@ -219,6 +224,105 @@ class ZooKeeperEdgesIT {
     try (java.net.Socket socket = new java.net.Socket()) {
       assertThatThrownBy(() -> socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000))
           .isInstanceOf(java.net.ConnectException.class);
+    }
+  }
+
+  /** What a watch was told, in order. */
+  private static final class Told implements WatchListener {
+    final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void onInstances(List<ServiceInstance> instances, long revision) {
+      events.add("instances " + instances.size());
+    }
+
+    @Override
+    public void onChanges(Collection<ServiceInstance> upserted, Collection<String> removedIds, long revision) {
+      events.add("changes +" + upserted.size() + " -" + removedIds.size());
+    }
+
+    @Override
+    public void onFailure(Throwable error) {
+      events.add("failure " + error.getClass().getSimpleName() + ": " + error.getMessage());
+    }
+  }
+
+  @Test
+  void aClosedWatchLeavesNoWatchInTheBackendOrItsZooKeeperClient() throws Exception {
+    ZooKeeperBackend backend = backend(BackendContext.DEFAULT_MAX_INSTANCE_BYTES);
+    Told told = new Told();
+    WatchHandle handle = backend.watch(service, told);
+    await().atMost(Duration.ofSeconds(10)).until(() -> told.events.size() == 1);
+    String path = "/services/" + service;
+    assertThat(recursiveWatches(backend.client())).contains(path);
+
+    handle.close();
+
+    assertThat(backend.openWatches()).isZero();
+    await("ZooKeeper confirmed the removal").atMost(Duration.ofSeconds(10))
+        .until(() -> !recursiveWatches(backend.client()).contains(path));
+    assertThat(told.events).containsExactly("instances 0");
+  }
+
+  @Test
+  void closingTheBackendEndsItsWatches() {
+    ZooKeeperBackend backend = backend(BackendContext.DEFAULT_MAX_INSTANCE_BYTES);
+    Told told = new Told();
+    backend.watch(service, told);
+    await().atMost(Duration.ofSeconds(10)).until(() -> told.events.size() == 1);
+
+    backend.close();
+
+    assertThat(backend.openWatches()).isZero();
+    assertThat(told.events).as("a close is not a failure").containsExactly("instances 0");
+  }
+
+  /** The paths {@code zk} holds recursive watches on: ZooKeeper keeps this list for tests, behind a protected method. */
+  private static List<String> recursiveWatches(ZooKeeper zk) throws Exception {
+    java.lang.reflect.Method method = ZooKeeper.class.getDeclaredMethod("getPersistentRecursiveWatches");
+    method.setAccessible(true);
+    @SuppressWarnings("unchecked")
+    List<String> paths = (List<String>) method.invoke(zk);
+    return paths;
+  }
+
+  @Test
+  void aCallInterruptedWhileWaitingForZooKeeperSaysSoAndKeepsTheInterrupt() throws Exception {
+    try (SilentProxy proxy = new SilentProxy(server.port())) {
+      ZooKeeperBackend backend = (ZooKeeperBackend) new ZooKeeperBackendFactory().create(
+          URI.create("zookeeper://127.0.0.1:" + proxy.port() + "/services"), new BackendContext(null, TTL,
+          BackendContext.DEFAULT_MAX_INSTANCE_BYTES));
+      toClose.add(backend);
+      ServiceInstance instance = ServiceInstance.of(service, "10.0.0.1:80");
+      Lease lease = backend.register(instance, TTL);
+      proxy.silenceExisting(); // no answer can come back now, until the client gives the connection up
+
+      List<Runnable> calls = List.of(
+          () -> backend.register(ServiceInstance.of(service, "10.0.0.2:80"), TTL),
+          () -> backend.renew(lease),
+          () -> backend.update(lease, instance.toBuilder().metadata("k", "v").build(), TTL),
+          () -> backend.services(),
+          () -> backend.deregister(lease));
+      List<String> said = new ArrayList<>();
+      for (Runnable call : calls) {
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(call::run).isInstanceOf(RegistryUnavailableException.class)
+            .satisfies(e -> said.add(e.getMessage().substring(0, e.getMessage().indexOf(" /"))));
+        assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+      }
+      assertThat(said).containsExactly("interrupted while registering", "interrupted while checking",
+          "interrupted while updating", "interrupted while listing the services under",
+          "interrupted while deleting");
+
+      Told told = new Told();
+      backend.watch(service, told);
+      assertThatThrownBy(() -> backend.renew(lease)).as("a call waits until the client gives the connection up")
+          .isInstanceOf(RegistryUnavailableException.class)
+          .hasMessageStartingWith("ZooKeeper: could not check /services/" + service + "/")
+          .hasMessageContaining("ConnectionLoss");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !told.events.isEmpty());
+      assertThat(told.events.get(0)).as("the watch request's own failure, before the disconnect")
+          .startsWith("failure RegistryUnavailableException: ZooKeeper: could not watch /services/" + service);
     }
   }
 }

@@ -9,6 +9,7 @@ import io.discovery.client.Registration;
 import io.discovery.client.RegistrationState;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
+import io.discovery.client.SilentProxy;
 import io.discovery.client.internal.InstanceCodec;
 import io.discovery.client.time.ManualScheduler;
 import java.io.BufferedReader;

@@ -1,4 +1,4 @@
-package io.discovery.client.etcd;
+package io.discovery.client;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * makes every connection open now stop forwarding in both directions without closing it (no FIN, no
  * RST), as a crashed host or a NAT that dropped its mapping does; connections opened later work.
  */
-final class SilentProxy implements AutoCloseable {
+public final class SilentProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final List<Link> links = new CopyOnWriteArrayList<>();
@@ -25,7 +25,7 @@ final class SilentProxy implements AutoCloseable {
   private record Link(Socket client, Socket upstream, AtomicBoolean silent) {
   }
 
-  SilentProxy(int targetPort) {
+  public SilentProxy(int targetPort) {
     this.targetPort = targetPort;
     try {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -37,12 +37,12 @@ final class SilentProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** Every connection open now goes silent for good; new ones forward normally. */
-  void silenceExisting() {
+  public void silenceExisting() {
     links.forEach(link -> link.silent().set(true));
   }
 
