@@ -13,7 +13,7 @@ import io.discovery.client.Registration;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
 import io.discovery.client.time.Scheduler;
-import io.discovery.zookeeper.EmbeddedZooKeeper;
+import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -8,7 +8,7 @@ import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.RegistryBackend;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.discovery.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

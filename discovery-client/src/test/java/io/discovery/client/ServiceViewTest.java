@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discovery.client.memory.MemoryRegistry;
 import io.discovery.client.spi.RegistryBackend;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

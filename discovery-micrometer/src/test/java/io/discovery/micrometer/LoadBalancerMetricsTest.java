@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.discovery.client.DiscoveryClient;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import io.discovery.loadbalancer.CallHandle;
 import io.discovery.loadbalancer.LoadBalancer;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

@@ -3,7 +3,7 @@ package io.discovery.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.discovery.client.DiscoveryClient;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import io.discovery.loadbalancer.DiscoveryInterceptor;
 import io.discovery.loadbalancer.LoadBalancer;
 import io.discovery.loadbalancer.RetryBudget;

@@ -16,6 +16,7 @@ import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.SilentProxy;
+import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -211,22 +212,6 @@ class ZooKeeperEdgesIT {
         .filter(n -> n.contains("SendThread(") || n.contains("EventThread")).toList();
   }
 
-  @Test
-  void closingTheEmbeddedServerReleasesItsPortAndDeletesItsData() throws Exception {
-    EmbeddedZooKeeper own = EmbeddedZooKeeper.start(Duration.ofMillis(250));
-    java.nio.file.Path data = own.baseDir();
-    int port = own.port();
-    assertThat(java.nio.file.Files.exists(data)).isTrue();
-
-    own.close();
-
-    assertThat(java.nio.file.Files.exists(data)).as("data deleted").isFalse();
-    try (java.net.Socket socket = new java.net.Socket()) {
-      assertThatThrownBy(() -> socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000))
-          .isInstanceOf(java.net.ConnectException.class);
-    }
-  }
-
   /** What a watch was told, in order. */
   private static final class Told implements WatchListener {
     final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -255,6 +240,7 @@ class ZooKeeperEdgesIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> told.events.size() == 1);
     String path = "/services/" + service;
     assertThat(recursiveWatches(backend.client())).contains(path);
+    assertThat(backend.openWatches()).isEqualTo(1);
 
     handle.close();
 
@@ -270,6 +256,7 @@ class ZooKeeperEdgesIT {
     Told told = new Told();
     backend.watch(service, told);
     await().atMost(Duration.ofSeconds(10)).until(() -> told.events.size() == 1);
+    assertThat(backend.openWatches()).isEqualTo(1);
 
     backend.close();
 

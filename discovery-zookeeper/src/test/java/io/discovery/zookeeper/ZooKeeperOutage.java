@@ -1,6 +1,7 @@
 package io.discovery.zookeeper;
 
 import io.discovery.client.DiscoveryClient;
+import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 

@@ -4,6 +4,7 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.Registration;
 import io.discovery.client.RegistrationState;
 import io.discovery.client.ServiceView;
+import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;

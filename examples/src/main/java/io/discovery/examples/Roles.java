@@ -6,7 +6,7 @@ import io.discovery.loadbalancer.DiscoveryInterceptor;
 import io.discovery.loadbalancer.LoadBalancer;
 import io.discovery.loadbalancer.Policy;
 import java.io.IOException;
-import io.discovery.zookeeper.EmbeddedZooKeeper;
+import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;

@@ -6,7 +6,7 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
 import io.discovery.loadbalancer.LoadBalancer;
-import io.discovery.zookeeper.EmbeddedZooKeeper;
+import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeSnippetsTest {
   private static final List<Path> SNIPPETS = List.of(Path.of("src/main/java/io/discovery/examples/readme"),
-      Path.of("../discovery-micrometer/src/test/java/io/discovery/micrometer"));
+      Path.of("../discovery-micrometer/src/test/java/io/discovery/micrometer"),
+      Path.of("../discovery-testing/src/test/java/io/discovery/testing"));
   private static final Pattern REGION = Pattern.compile("(?s)// readme:begin (\\w+)\\n(.*?)\\n\\s*// readme:end \\1");
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?s)```java\\n(.*?)\\n```");
 
@@ -31,7 +32,7 @@ class ReadmeSnippetsTest {
     String readme = Files.readString(Path.of("../README.md"));
     Map<String, String> snippets = snippets();
     assertThat(snippets).containsKeys("quickstart", "picking", "okhttp", "jdkhttp", "consul", "dns", "offline", "events",
-        "micrometer", "micrometerHttp");
+        "micrometer", "micrometerHttp", "testing");
 
     List<String> blocks = new ArrayList<>();
     Matcher m = JAVA_BLOCK.matcher(readme);
@@ -45,7 +46,7 @@ class ReadmeSnippetsTest {
     Map<String, String> snippets = new LinkedHashMap<>();
     for (Path dir : SNIPPETS) {
       try (Stream<Path> files = Files.list(dir)) {
-        for (Path file : files.sorted().toList()) {
+        for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
           Matcher m = REGION.matcher(Files.readString(file));
           while (m.find()) {
             snippets.put(m.group(1), dedent(m.group(2)));

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.discovery.client.DiscoveryClient;
 import io.discovery.client.memory.MemoryRegistry;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.discovery.client.DiscoveryClient;
 import io.discovery.client.Registration;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.memory.MemoryRegistry;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;

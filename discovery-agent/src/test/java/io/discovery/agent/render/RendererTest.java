@@ -9,7 +9,7 @@ import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
 import io.discovery.client.Snapshot;
 import io.discovery.client.Subscription;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import io.discovery.client.time.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;

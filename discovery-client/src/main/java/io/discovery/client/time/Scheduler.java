@@ -5,14 +5,15 @@ import java.time.Duration;
 
 /**
  * Where a client runs its background work (heartbeats, retries, re-watches) and reads the time.
- * Injectable so that tests run on {@link ManualScheduler}'s fake time instead of sleeping.
+ * Injectable so that tests run on fake time instead of sleeping ({@code io.discovery.testing.ManualScheduler}, in
+ * the discovery-testing artifact).
  */
 public interface Scheduler extends AutoCloseable {
 
   /**
    * Runs {@code task} once after {@code delay}; on a closed scheduler, never.
    *
-   * @param task  the task; what it throws is logged (a {@link ManualScheduler} passes it on instead)
+   * @param task  the task; what it throws is logged (a {@code ManualScheduler} passes it on instead)
    * @param delay from now; zero or negative runs it as soon as possible
    * @return a handle to cancel the task
    */

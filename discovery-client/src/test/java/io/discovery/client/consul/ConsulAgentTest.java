@@ -10,7 +10,7 @@ import io.discovery.client.Registration;
 import io.discovery.client.RegistrationState;
 import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.discovery.client.consul;
 
 import io.discovery.client.DiscoveryClient;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discovery.client.spi.BackendContext;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;

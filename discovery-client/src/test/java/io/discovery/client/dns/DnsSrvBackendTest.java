@@ -8,7 +8,7 @@ import io.discovery.client.ServiceInstance;
 import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;

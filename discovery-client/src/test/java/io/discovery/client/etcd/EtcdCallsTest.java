@@ -12,7 +12,7 @@ import io.discovery.client.spi.Lease;
 import io.discovery.client.spi.LeaseLostException;
 import io.discovery.client.spi.WatchListener;
 import io.discovery.client.internal.InstanceCodec;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import io.discovery.client.ServiceInstance;
 import io.discovery.client.ServiceView;
 import io.discovery.client.SilentProxy;
 import io.discovery.client.internal.InstanceCodec;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.spi.BackendContext;
 import io.discovery.client.spi.RegistryBackend;
-import io.discovery.client.time.ManualScheduler;
+import io.discovery.testing.ManualScheduler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;

@@ -55,7 +55,7 @@ final class ScriptedEtcd extends Dispatcher implements AutoCloseable {
   /** A backend for this server made from its URI, with {@code userInfo} ("user:password@" or "") for auth. */
   io.discovery.client.spi.RegistryBackend backend(String userInfo) {
     return new EtcdBackendFactory().create(java.net.URI.create("etcd://" + userInfo + "127.0.0.1:" + server.getPort()),
-        new io.discovery.client.spi.BackendContext(new io.discovery.client.time.ManualScheduler(), java.time.Duration.ofSeconds(10)));
+        new io.discovery.client.spi.BackendContext(new io.discovery.testing.ManualScheduler(), java.time.Duration.ofSeconds(10)));
   }
 
   /** The next call to {@code path} gets {@code response}. */

@@ -3,7 +3,7 @@ package io.discovery.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.discovery.zookeeper.EmbeddedZooKeeper;
+import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package io.discovery.examples.springboot;
 
-import io.discovery.zookeeper.EmbeddedZooKeeper;
+import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,5 +1,7 @@
-package io.discovery.client.time;
+package io.discovery.testing;
 
+import io.discovery.client.time.ScheduledTask;
+import io.discovery.client.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

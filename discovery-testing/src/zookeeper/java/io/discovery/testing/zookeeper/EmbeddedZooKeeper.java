@@ -1,4 +1,4 @@
-package io.discovery.zookeeper;
+package io.discovery.testing.zookeeper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
