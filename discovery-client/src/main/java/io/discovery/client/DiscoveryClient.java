@@ -202,6 +202,18 @@ public final class DiscoveryClient implements AutoCloseable {
   }
 
   /**
+   * {@link #lookup(String, Duration)}, waiting at most the initial load timeout, as {@link #service(String)} does.
+   *
+   * @param service the name to resolve, case-insensitive
+   * @return the view; possibly empty and stale
+   * @throws IllegalArgumentException if {@code service} is not a valid service name
+   * @throws IllegalStateException if this client is closed
+   */
+  public ServiceView lookup(String service) {
+    return lookup(service, settings.initialLoadTimeout());
+  }
+
+  /**
    * The view of {@code service} for callers that resolve names which may not be services (the
    * OkHttp interceptor): as {@link #service(String, Duration)}, except that {@link #forgetIfUnused}
    * may drop it again unless code asked for it through {@code service(...)}.

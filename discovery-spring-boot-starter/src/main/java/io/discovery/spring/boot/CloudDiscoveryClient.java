@@ -30,7 +30,9 @@ public final class CloudDiscoveryClient implements org.springframework.cloud.cli
   }
 
   /**
-   * The instances of {@code serviceId} in its cached view.
+   * The instances of {@code serviceId} in its cached view. Spring Cloud LoadBalancer asks about
+   * every host a {@code @LoadBalanced} client is given, services or not, so a name with no instances
+   * keeps no watch (as with {@link DiscoveryClient#forgetIfUnused}); the next call asks the registry again.
    *
    * @param serviceId the service name, case-insensitive
    * @return the instances now; empty for a name that cannot be a service name
@@ -40,7 +42,11 @@ public final class CloudDiscoveryClient implements org.springframework.cloud.cli
     if (!ServiceNames.valid(serviceId)) {
       return List.of();
     }
-    return client.service(serviceId).instances().stream()
+    List<io.discovery.client.ServiceInstance> instances = client.lookup(serviceId).instances();
+    if (instances.isEmpty()) {
+      client.forgetIfUnused(serviceId);
+    }
+    return instances.stream()
         .<org.springframework.cloud.client.ServiceInstance>map(CloudInstance::new)
         .toList();
   }

@@ -62,6 +62,16 @@ class CloudDiscoveryClientTest {
   }
 
   @Test
+  void aNameWithNoInstancesKeepsNoWatchAndAServiceKeepsItsView() throws InterruptedException {
+    register(ServiceInstance.of("payments", "10.0.0.1:8080"));
+
+    assertThat(cloud.getInstances("localhost")).as("a host name a @LoadBalanced client was given").isEmpty();
+    assertThat(cloud.getInstances("payments")).hasSize(1);
+
+    assertThat(client.watchedServices()).containsExactly("payments");
+  }
+
+  @Test
   void reactiveClientGivesTheSameAnswers() throws InterruptedException {
     register(ServiceInstance.builder("payments", "10.0.0.1:8080").id("p-1").build());
     ReactiveCloudDiscoveryClient reactive = new ReactiveCloudDiscoveryClient(cloud);
