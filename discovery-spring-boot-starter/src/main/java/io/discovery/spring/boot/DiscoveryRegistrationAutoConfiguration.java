@@ -8,15 +8,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
+import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
  * Registers a web application as {@code spring.application.name} at its web server's port, unless
- * {@code discovery.register=false}; see {@link ServiceRegistrar} for when.
+ * {@code discovery.register=false}; see {@link ServiceRegistrar} for when. Also gives Spring Cloud's
+ * {@code ServiceRegistry} and {@code Registration}, with which the {@code serviceregistry} actuator
+ * endpoint takes the instance out of service and back.
  */
-@AutoConfiguration(after = DiscoveryAutoConfiguration.class)
+@AutoConfiguration(after = DiscoveryAutoConfiguration.class, before = ServiceRegistryAutoConfiguration.class)
 @ConditionalOnClass(WebServerApplicationContext.class)
 @ConditionalOnWebApplication
 @ConditionalOnBean(DiscoveryClient.class)
@@ -37,5 +41,28 @@ public class DiscoveryRegistrationAutoConfiguration {
   public ServiceRegistrar discoveryServiceRegistrar(DiscoveryClient client, ApplicationContext context,
       Environment environment, DiscoveryProperties properties) {
     return new ServiceRegistrar(client, context, () -> LocalInstance.of(environment, properties));
+  }
+
+  /**
+   * This application's registration, as Spring Cloud's {@code ServiceRegistry} and its endpoint take it.
+   *
+   * @param registrar the registrar whose registration it is
+   * @return the registration
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public CloudRegistration discoveryCloudRegistration(ServiceRegistrar registrar) {
+    return new CloudRegistration(registrar);
+  }
+
+  /**
+   * Spring Cloud's {@code ServiceRegistry}, which turns on its {@code serviceregistry} actuator endpoint.
+   *
+   * @return the registry
+   */
+  @Bean
+  @ConditionalOnMissingBean(ServiceRegistry.class)
+  public CloudServiceRegistry discoveryCloudServiceRegistry() {
+    return new CloudServiceRegistry();
   }
 }

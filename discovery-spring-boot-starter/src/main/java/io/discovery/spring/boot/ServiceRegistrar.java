@@ -43,17 +43,36 @@ public final class ServiceRegistrar implements SmartLifecycle {
   @Override
   public void start() {
     running = true;
-    WebServer server = context instanceof WebServerApplicationContext web ? web.getWebServer() : null;
-    if (server == null || server.getPort() <= 0) {
-      log.info("no web server listening in this context: nothing to register (set discovery.register=false to say so)");
-      return;
-    }
-    registration = client.register(instance.get().at(server.getPort()));
+    register();
   }
 
   @Override
   public void stop() {
     running = false;
+    deregister();
+  }
+
+  /**
+   * Registers this application at its web server's port, unless it is registered already; the
+   * lifecycle calls this once the server listens, Spring Cloud's {@code ServiceRegistry} after a
+   * {@link #deregister()}.
+   *
+   * @return the registration, or empty when no web server listens in this context
+   */
+  synchronized Optional<Registration> register() {
+    if (registration == null) {
+      WebServer server = context instanceof WebServerApplicationContext web ? web.getWebServer() : null;
+      if (server == null || server.getPort() <= 0) {
+        log.info("no web server listening in this context: nothing to register (set discovery.register=false to say so)");
+        return Optional.empty();
+      }
+      registration = client.register(instance.get().at(server.getPort()));
+    }
+    return Optional.of(registration);
+  }
+
+  /** Deregisters this application, if registered; {@link #register()} registers it again. */
+  synchronized void deregister() {
     Registration open = registration;
     registration = null;
     if (open != null) {

@@ -110,6 +110,22 @@ class DiscoveryAutoConfigurationTest {
   }
 
   @Test
+  void springCloudsServiceRegistrySaysWhenNothingIsRegisteredAndRefusesAnUnknownStatus() {
+    web.run(context -> {
+      CloudServiceRegistry registry = context.getBean(CloudServiceRegistry.class);
+      CloudRegistration registration = context.getBean(CloudRegistration.class);
+
+      assertThat((String) registry.getStatus(registration)).isEqualTo("CLOSED");
+      assertThatThrownBy(() -> registry.setStatus(registration, "DRAINING")).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("unknown status 'DRAINING': expected UP or OUT_OF_SERVICE");
+      assertThatThrownBy(() -> registry.setStatus(registration, "UP")).isInstanceOf(IllegalStateException.class)
+          .hasMessage("cannot set the status to UP: this application is not registered");
+      assertThatThrownBy(registration::getServiceId).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not registered");
+    });
+  }
+
+  @Test
   void springCloudClientsHealthAndMetricsComeWithTheirClasses() {
     plain.run(context -> assertThat(context)
         .hasSingleBean(CloudDiscoveryClient.class)

@@ -103,6 +103,20 @@ abstract class StarterContract {
   }
 
   @Test
+  void anOpenFeignClientReachesTheServiceThroughTheRegistry() {
+    String name = uniqueName();
+    int port = port(startService(name));
+    ConfigurableApplicationContext caller = start(new SpringApplicationBuilder(FeignCallerApp.class)
+        .web(WebApplicationType.NONE).properties("spring.application.name=feign-caller-of-" + name,
+            "discovery.registry=" + registry(), "greeting.service=" + name, "spring.main.banner-mode=off"));
+    FeignCallerApp.Greeting greeting = caller.getBean(FeignCallerApp.Greeting.class);
+
+    String answer = await().atMost(DEADLINE).ignoreExceptions().until(greeting::hello, a -> a != null);
+
+    assertThat(answer).isEqualTo("hello from " + name + ":" + port);
+  }
+
+  @Test
   void closingDeregistersBeforeTheWebServerStopsTakingRequests() throws Exception {
     String name = uniqueName();
     ConfigurableApplicationContext service = startService(name);
@@ -119,6 +133,39 @@ abstract class StarterContract {
 
     assertThat(probe.result()).isEqualTo("200 hello from " + name + ":" + port);
     assertThatThrownBy(() -> get(port, "/hello")).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void theServiceRegistryEndpointTakesTheInstanceOutOfServiceAndBack() throws Exception {
+    String name = uniqueName();
+    ConfigurableApplicationContext service = startService(name,
+        "management.endpoints.web.exposure.include=health,serviceregistry");
+    int port = port(service);
+    ServiceView view = observer.service(name);
+    await().atMost(DEADLINE).until(() -> ports(view).contains(port));
+    assertThat(get(port, "/actuator/serviceregistry").body()).isEqualTo("UP");
+
+    assertThat(post(port, "/actuator/serviceregistry", "{\"status\":\"OUT_OF_SERVICE\"}").statusCode()).isEqualTo(200);
+
+    await().atMost(DEADLINE).until(() -> view.instances().isEmpty());
+    assertThat(observer.services()).as("still registered").contains(name);
+    assertThat(get(port, "/actuator/serviceregistry").body()).isEqualTo("OUT_OF_SERVICE");
+
+    assertThat(post(port, "/actuator/serviceregistry", "{\"status\":\"up\"}").statusCode()).isEqualTo(200);
+    await().atMost(DEADLINE).until(() -> ports(view).contains(port));
+    assertThat(get(port, "/actuator/serviceregistry").body()).isEqualTo("UP");
+
+    assertThat(post(port, "/actuator/serviceregistry", "{\"status\":\"DRAINING\"}").statusCode())
+        .as("an unknown status is refused").isGreaterThanOrEqualTo(400);
+    assertThat(ports(view)).as("and changes nothing").contains(port);
+
+    CloudServiceRegistry registry = service.getBean(CloudServiceRegistry.class);
+    CloudRegistration registration = service.getBean(CloudRegistration.class);
+    assertThat(registration.getPort()).isEqualTo(port);
+    registry.deregister(registration);
+    await().atMost(DEADLINE).until(() -> !observer.services().contains(name));
+    registry.register(registration);
+    await().atMost(DEADLINE).until(() -> ports(view).contains(port));
   }
 
   protected ConfigurableApplicationContext startService(String name, String... properties) {
@@ -141,6 +188,12 @@ abstract class StarterContract {
 
   protected HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  protected HttpResponse<String> post(int port, String path, String json) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
