@@ -2,6 +2,8 @@ package io.discovery.spring.boot;
 
 import io.discovery.client.DiscoveryClient;
 import io.discovery.client.RegistryUnavailableException;
+import io.discovery.client.Snapshot;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,8 +33,9 @@ public final class CloudDiscoveryClient implements org.springframework.cloud.cli
 
   /**
    * The instances of {@code serviceId} in its cached view. Spring Cloud LoadBalancer asks about
-   * every host a {@code @LoadBalanced} client is given, services or not, so a name with no instances
-   * keeps no watch (as with {@link DiscoveryClient#forgetIfUnused}); the next call asks the registry again.
+   * every host a {@code @LoadBalanced} client is given, services or not, so a name the registry
+   * answered has no instances keeps no watch (as with {@link DiscoveryClient#forgetIfUnused}), and
+   * the next call asks the registry again; a name once seen with instances keeps its view for good.
    *
    * @param serviceId the service name, case-insensitive
    * @return the instances now; empty for a name that cannot be a service name
@@ -42,11 +45,15 @@ public final class CloudDiscoveryClient implements org.springframework.cloud.cli
     if (!ServiceNames.valid(serviceId)) {
       return List.of();
     }
-    List<io.discovery.client.ServiceInstance> instances = client.lookup(serviceId).instances();
-    if (instances.isEmpty()) {
-      client.forgetIfUnused(serviceId);
+    Snapshot snapshot = client.lookup(serviceId).snapshot();
+    if (snapshot.isEmpty()) {
+      if (snapshot.loaded() && !snapshot.stale()) {
+        client.forgetIfUnused(serviceId);
+      }
+      return List.of();
     }
-    return instances.stream()
+    client.service(serviceId, Duration.ZERO); // claims the view: a service whose instances all leave keeps it
+    return snapshot.instances().stream()
         .<org.springframework.cloud.client.ServiceInstance>map(CloudInstance::new)
         .toList();
   }

@@ -1,6 +1,7 @@
 package io.discovery.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.discovery.client.DiscoveryClient;
 import io.discovery.client.Registration;
@@ -69,6 +70,18 @@ class CloudDiscoveryClientTest {
     assertThat(cloud.getInstances("payments")).hasSize(1);
 
     assertThat(client.watchedServices()).containsExactly("payments");
+  }
+
+  @Test
+  void aServiceOnceSeenWithInstancesKeepsItsViewWhenTheyAllLeave() throws InterruptedException {
+    Registration orders = client.register(ServiceInstance.of("orders", "10.0.0.3:8080"));
+    assertThat(orders.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    assertThat(cloud.getInstances("orders")).hasSize(1);
+
+    orders.close();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.getInstances("orders").isEmpty());
+    assertThat(client.watchedServices()).as("still watched: its instances may come back").contains("orders");
   }
 
   @Test
