@@ -18,7 +18,10 @@ public final class CloudServiceRegistry
   /** The status of an instance registered but left out of every view. */
   public static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
 
-  /** Registers the application again after a {@link #deregister}; the registrar registers it at startup. */
+  /**
+   * Registers the application again after a {@link #deregister}; the registrar registers it at
+   * startup. Does nothing (and logs why) without a listening web server or once the context stops.
+   */
   @Override
   public void register(CloudRegistration registration) {
     registration.registrar().register();

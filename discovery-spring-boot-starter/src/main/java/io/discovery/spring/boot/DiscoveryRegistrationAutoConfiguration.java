@@ -12,6 +12,7 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -44,25 +45,22 @@ public class DiscoveryRegistrationAutoConfiguration {
   }
 
   /**
-   * This application's registration, as Spring Cloud's {@code ServiceRegistry} and its endpoint take it.
-   *
-   * @param registrar the registrar whose registration it is
-   * @return the registration
+   * Spring Cloud's {@code ServiceRegistry} and {@code Registration} of this application, which turn
+   * on its {@code serviceregistry} actuator endpoint; left out when another library (Spring Cloud
+   * Zookeeper, Consul, Eureka) brings its own, so that the endpoint finds one of each.
    */
-  @Bean
-  @ConditionalOnMissingBean
-  public CloudRegistration discoveryCloudRegistration(ServiceRegistrar registrar) {
-    return new CloudRegistration(registrar);
-  }
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingBean({ServiceRegistry.class, org.springframework.cloud.client.serviceregistry.Registration.class})
+  static class SpringCloudServiceRegistry {
 
-  /**
-   * Spring Cloud's {@code ServiceRegistry}, which turns on its {@code serviceregistry} actuator endpoint.
-   *
-   * @return the registry
-   */
-  @Bean
-  @ConditionalOnMissingBean(ServiceRegistry.class)
-  public CloudServiceRegistry discoveryCloudServiceRegistry() {
-    return new CloudServiceRegistry();
+    @Bean
+    CloudRegistration discoveryCloudRegistration(ServiceRegistrar registrar) {
+      return new CloudRegistration(registrar);
+    }
+
+    @Bean
+    CloudServiceRegistry discoveryCloudServiceRegistry() {
+      return new CloudServiceRegistry();
+    }
   }
 }

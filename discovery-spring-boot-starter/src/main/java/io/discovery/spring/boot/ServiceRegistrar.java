@@ -57,9 +57,14 @@ public final class ServiceRegistrar implements SmartLifecycle {
    * lifecycle calls this once the server listens, Spring Cloud's {@code ServiceRegistry} after a
    * {@link #deregister()}.
    *
-   * @return the registration, or empty when no web server listens in this context
+   * @return the registration, or empty when no web server listens in this context or the context
+   *     is stopping
    */
   synchronized Optional<Registration> register() {
+    if (!running) {
+      log.info("not registering: the context is stopping or stopped");
+      return Optional.empty();
+    }
     if (registration == null) {
       WebServer server = context instanceof WebServerApplicationContext web ? web.getWebServer() : null;
       if (server == null || server.getPort() <= 0) {
@@ -94,7 +99,7 @@ public final class ServiceRegistrar implements SmartLifecycle {
    * The registration of this application.
    *
    * @return it while registered (in any state but closed), else empty: before the web server starts,
-   *     after the context closes, or without a web server
+   *     after the context closes or a {@code ServiceRegistry.deregister}, or without a web server
    */
   public Optional<Registration> registration() {
     return Optional.ofNullable(registration);

@@ -126,6 +126,52 @@ class DiscoveryAutoConfigurationTest {
   }
 
   @Test
+  void anotherLibrarysRegistrationMakesOurServiceRegistryBackOff() {
+    web.withUserConfiguration(OtherRegistration.class).run(context -> assertThat(context)
+        .hasSingleBean(ServiceRegistrar.class)
+        .doesNotHaveBean(CloudServiceRegistry.class)
+        .doesNotHaveBean(CloudRegistration.class));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OtherRegistration {
+    @Bean
+    org.springframework.cloud.client.serviceregistry.Registration otherRegistration() {
+      return new org.springframework.cloud.client.serviceregistry.Registration() {
+        @Override
+        public String getServiceId() {
+          return "orders";
+        }
+
+        @Override
+        public String getHost() {
+          return "10.0.0.1";
+        }
+
+        @Override
+        public int getPort() {
+          return 8080;
+        }
+
+        @Override
+        public boolean isSecure() {
+          return false;
+        }
+
+        @Override
+        public java.net.URI getUri() {
+          return java.net.URI.create("http://10.0.0.1:8080");
+        }
+
+        @Override
+        public Map<String, String> getMetadata() {
+          return Map.of();
+        }
+      };
+    }
+  }
+
+  @Test
   void springCloudClientsHealthAndMetricsComeWithTheirClasses() {
     plain.run(context -> assertThat(context)
         .hasSingleBean(CloudDiscoveryClient.class)
