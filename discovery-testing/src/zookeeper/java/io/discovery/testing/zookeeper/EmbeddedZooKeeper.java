@@ -14,9 +14,9 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /**
  * A single ZooKeeper server inside this JVM, on a loopback port, for tests and demos (not for
- * production). Needs {@code io.dropwizard.metrics:metrics-core} and {@code org.xerial.snappy:snappy-java}
- * on the classpath, which the zookeeper artifact does not bring. It can be stopped and started again
- * on the same port and data, as a server restart.
+ * production); discovery-testing brings the server's {@code metrics-core} and {@code snappy-java},
+ * which the zookeeper artifact does not. It can be stopped and started again on the same port and
+ * data, as a server restart.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
   private final Path baseDir;
