@@ -120,7 +120,9 @@ class ZooKeeperBackendIT {
     curator.registerService(org.apache.curator.x.discovery.ServiceInstance.<Void>builder().name("curator-one").address("10.0.0.9")
         .port(80).build());
 
-    assertThat(client.services()).containsExactly("curator-one", service);
+    // another session's write: ZooKeeper orders each session's own view, not what one session sees of another's
+    await().atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(client.services()).containsExactly("curator-one", service));
 
     registration.close();
     assertThat(client.services()).as("an empty service node is no service").containsExactly("curator-one");
