@@ -12,14 +12,12 @@ import io.discovery.client.ServiceView;
 import io.discovery.client.etcd.RegisterUntilKilled;
 import io.discovery.client.spi.BackendContext;
 import io.discovery.testing.ManualScheduler;
-import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,44 +33,11 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 
 /** The ZooKeeper backend against a real ZooKeeper server in this JVM, with Curator as a peer. */
-class ZooKeeperBackendIT {
-  private static final Duration TTL = Duration.ofSeconds(2);
-  private static EmbeddedZooKeeper server;
-
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private String service;
-
-  @BeforeAll
-  static void startServer() {
-    server = EmbeddedZooKeeper.start(Duration.ofMillis(250));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void serviceName(TestInfo test) {
-    service = test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 20);
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.remove(i).close();
-    }
-  }
-
+class ZooKeeperBackendIT extends InProcessZooKeeper {
   private String uri() {
     return server.uri() + "/services";
   }
@@ -95,13 +60,6 @@ class ZooKeeperBackendIT {
     toClose.add(discovery);
     return discovery;
   }
-
-  private ZooKeeper rawClient() throws Exception {
-    ZooKeeper zk = ZooKeeperSessions.connect(server.connectString());
-    toClose.add(zk::close);
-    return zk;
-  }
-
 
   @Test
   void servicesAreTheBasePathsChildrenWithInstancesCuratorsIncluded() throws Exception {

@@ -16,7 +16,6 @@ import io.discovery.client.spi.WatchHandle;
 import io.discovery.client.spi.WatchListener;
 import io.discovery.client.RegistryUnavailableException;
 import io.discovery.client.SilentProxy;
-import io.discovery.testing.zookeeper.EmbeddedZooKeeper;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,57 +25,16 @@ import java.util.List;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /** The ZooKeeper backend at its edges, called directly, against a real ZooKeeper server in this JVM. */
-class ZooKeeperEdgesIT {
-  private static final Duration TTL = Duration.ofSeconds(2);
-  private static EmbeddedZooKeeper server;
-
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private String service;
-
-  @BeforeAll
-  static void startServer() {
-    server = EmbeddedZooKeeper.start(Duration.ofMillis(250));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void serviceName(TestInfo test) {
-    String method = test.getTestMethod().orElseThrow().getName().toLowerCase();
-    service = "edge-" + method.substring(0, 20) + "-" + Integer.toHexString(method.hashCode());
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.remove(i).close();
-    }
-  }
-
+class ZooKeeperEdgesIT extends InProcessZooKeeper {
   private ZooKeeperBackend backend(int maxInstanceBytes) {
     ZooKeeperBackend backend = (ZooKeeperBackend) new ZooKeeperBackendFactory()
         .create(URI.create(server.uri() + "/services"), new BackendContext(null, TTL, maxInstanceBytes));
     toClose.add(backend);
     return backend;
   }
-
-  private ZooKeeper rawClient() throws Exception {
-    ZooKeeper zk = ZooKeeperSessions.connect(server.connectString());
-    toClose.add(zk::close);
-    return zk;
-  }
-
 
   @Test
   void aRenewalTellsADeletedNodeFromAnotherSessionsAndRegisterTakesTheNodeBack() throws Exception {
